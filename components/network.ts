@@ -1,0 +1,499 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentChecks } from "./errors";
+import { Cidr, formatCidr, overlaps, parseCidr } from "./cidr";
+import { defaultSubnetPrefix, maxAzs, subnetCidr } from "./network-layout";
+import { Transform, applyTransform } from "./transform";
+
+/**
+ * How private subnets reach the internet.
+ * - `perAz`: one NAT gateway in each AZ; losing an AZ does not cut the others off (the redundant choice).
+ * - `single`: one NAT gateway for all AZs; cheaper, but every private subnet loses egress with its AZ.
+ * - `none`: no NAT gateway; private tasks reach AWS only through VPC endpoints (see the README).
+ */
+export type NatStrategy = "perAz" | "single" | "none";
+
+/** An existing VPC to use instead of building one. */
+export interface ExistingNetwork {
+  /** @example "vpc-0abc1234" */
+  vpcId: pulumi.Input<string>;
+  /** Public subnet ids, one per AZ, in the same order as `availabilityZones`. */
+  publicSubnetIds: pulumi.Input<string>[];
+  /** Private subnet ids, one per AZ, in the same order as `availabilityZones`. */
+  privateSubnetIds: pulumi.Input<string>[];
+  /** The AZ of each subnet pair, e.g. `["eu-west-1a", "eu-west-1b", "eu-west-1c"]`. */
+  availabilityZones: string[];
+  /**
+   * The VPC's CIDR block.
+   * @default looked up from the VPC
+   */
+  cidrBlock?: pulumi.Input<string>;
+}
+
+export interface NetworkArgs {
+  /**
+   * IPv4 block of the VPC, between /16 and /24.
+   * @default "10.0.0.0/16"
+   */
+  cidrBlock?: string;
+  /**
+   * How many Availability Zones to spread over. At least 2; 3 lets the Mongo replica set keep a
+   * majority when one AZ is lost.
+   * @default 3
+   */
+  azCount?: number;
+  /**
+   * The AZs to use, in order. Overrides `azCount`.
+   * @default the first `azCount` available AZs of the region
+   * @example ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+   */
+  availabilityZones?: string[];
+  /**
+   * Prefix length of every subnet. Each tier owns a fixed range of the VPC's slots (see
+   * `network-layout.ts`), so adding an AZ never renumbers a subnet.
+   * @default the VPC's prefix + 4 (a /20 in a /16)
+   */
+  subnetPrefixLength?: number;
+  /**
+   * NAT strategy for the private subnets.
+   * @default "perAz"
+   */
+  nat?: NatStrategy;
+  /**
+   * Blocks the VPC must not overlap: peered VPCs, a VPN's networks, the office. Peering and routing
+   * between overlapping blocks is impossible, so this is checked before anything is built.
+   * @default none
+   * @example ["10.1.0.0/16", "192.168.0.0/24"]
+   */
+  reservedCidrs?: string[];
+  /**
+   * Build public subnets (needed for an internet-facing load balancer and for NAT).
+   * @default true
+   */
+  publicSubnets?: boolean;
+  /**
+   * Use an existing VPC: no network resource is created and the outputs echo these ids.
+   * @default a new VPC is built
+   */
+  existing?: ExistingNetwork;
+  /** Tags for every resource. */
+  tags?: Record<string, string>;
+  /** Change any child resource's arguments. */
+  transform?: {
+    vpc?: Transform<aws.ec2.VpcArgs>;
+    subnet?: Transform<aws.ec2.SubnetArgs>;
+    natGateway?: Transform<aws.ec2.NatGatewayArgs>;
+    routeTable?: Transform<aws.ec2.RouteTableArgs>;
+  };
+}
+
+const COMPONENT = "toucan:aws:Network";
+
+interface NormalizedArgs {
+  vpc: Cidr;
+  subnetPrefix: number;
+  azCount: number;
+  explicitAzs?: string[];
+  nat: NatStrategy;
+  publicSubnets: boolean;
+}
+
+/** Checks the arguments; throws before anything is registered. Exported for table tests. */
+export function validateNetworkArgs(name: string, args: NetworkArgs): NormalizedArgs | undefined {
+  const checks = new ArgumentChecks(`Network "${name}"`);
+  const nat = args.nat ?? "perAz";
+  checks.require(
+    ["perAz", "single", "none"].includes(nat),
+    "nat",
+    nat,
+    "is not a NAT strategy",
+    'use "perAz" (one NAT gateway per AZ), "single" or "none"',
+  );
+  if (args.existing) {
+    const e = args.existing;
+    const azs = e.availabilityZones ?? [];
+    checks.require(
+      azs.length >= 2,
+      "existing.availabilityZones",
+      azs,
+      "names fewer than 2 Availability Zones, so the stack cannot survive the loss of one",
+      "pass subnets in at least 2 AZs",
+    );
+    checks.require(
+      e.publicSubnetIds.length === azs.length,
+      "existing.publicSubnetIds",
+      `${e.publicSubnetIds.length} subnet(s)`,
+      `does not match existing.availabilityZones (${azs.length} AZ(s))`,
+      "give one public subnet id per AZ, in the same order as existing.availabilityZones",
+    );
+    checks.require(
+      e.privateSubnetIds.length === azs.length,
+      "existing.privateSubnetIds",
+      `${e.privateSubnetIds.length} subnet(s)`,
+      `does not match existing.availabilityZones (${azs.length} AZ(s))`,
+      "give one private subnet id per AZ, in the same order as existing.availabilityZones",
+    );
+    checks.require(
+      new Set(azs).size === azs.length,
+      "existing.availabilityZones",
+      azs,
+      "repeats an AZ",
+      "list each subnet pair's AZ; the pairs must be in distinct AZs",
+    );
+    for (const key of ["cidrBlock", "azCount", "availabilityZones", "subnetPrefixLength"] as const) {
+      checks.require(
+        args[key] === undefined,
+        key,
+        args[key],
+        "has no effect together with `existing`",
+        `remove \`${key}\`, or remove \`existing\` to build a new VPC`,
+      );
+    }
+    checks.throwIfAny();
+    return undefined;
+  }
+
+  const cidrText = args.cidrBlock ?? "10.0.0.0/16";
+  const vpc = parseCidr(cidrText);
+  checks.require(
+    vpc !== undefined,
+    "cidrBlock",
+    cidrText,
+    "is not an IPv4 network block (a.b.c.d/n with no host bits set)",
+    'use e.g. "10.0.0.0/16"',
+  );
+  if (vpc) {
+    checks.require(
+      vpc.prefix >= 16 && vpc.prefix <= 24,
+      "cidrBlock",
+      cidrText,
+      vpc.prefix < 16
+        ? "is larger than AWS allows for a VPC (/16)"
+        : "is too small for two subnet tiers across 3 AZs",
+      "use a block between /16 and /24",
+    );
+  }
+  for (const reserved of args.reservedCidrs ?? []) {
+    const block = parseCidr(reserved);
+    checks.require(
+      block !== undefined,
+      "reservedCidrs",
+      reserved,
+      "is not an IPv4 network block",
+      'use e.g. "10.1.0.0/16"',
+    );
+    if (vpc && block) {
+      checks.require(
+        !overlaps(vpc, block),
+        "cidrBlock",
+        cidrText,
+        `overlaps the reserved block ${reserved}`,
+        "pick a VPC block outside every block in reservedCidrs",
+      );
+    }
+  }
+  const explicitAzs = args.availabilityZones;
+  const azCount = explicitAzs ? explicitAzs.length : (args.azCount ?? 3);
+  checks.require(
+    Number.isInteger(azCount) && azCount >= 2,
+    explicitAzs ? "availabilityZones" : "azCount",
+    explicitAzs ?? azCount,
+    "spreads the network over fewer than 2 Availability Zones, so it cannot survive the loss of one",
+    "use at least 2 AZs (3 is the default and what a 3-member Mongo replica set needs)",
+  );
+  if (explicitAzs) {
+    checks.require(
+      new Set(explicitAzs).size === explicitAzs.length,
+      "availabilityZones",
+      explicitAzs,
+      "repeats an AZ",
+      "list distinct AZs",
+    );
+  }
+  const publicSubnets = args.publicSubnets ?? true;
+  checks.require(
+    publicSubnets || nat === "none",
+    "nat",
+    nat,
+    "needs public subnets for its NAT gateways, but `publicSubnets` is false",
+    'set `nat: "none"` or `publicSubnets: true`',
+  );
+  let subnetPrefix = 0;
+  if (vpc && vpc.prefix >= 16 && vpc.prefix <= 24) {
+    subnetPrefix = args.subnetPrefixLength ?? defaultSubnetPrefix(vpc.prefix);
+    const prefixOk = Number.isInteger(subnetPrefix) && subnetPrefix > vpc.prefix && subnetPrefix <= 28;
+    checks.require(
+      prefixOk,
+      "subnetPrefixLength",
+      subnetPrefix,
+      `must be longer than the VPC's /${vpc.prefix} and at most /28 (AWS's smallest subnet)`,
+      `use a value between ${vpc.prefix + 1} and 28`,
+    );
+    if (prefixOk && Number.isInteger(azCount) && azCount >= 2) {
+      const room = maxAzs(vpc.prefix, subnetPrefix);
+      checks.require(
+        azCount <= room,
+        "cidrBlock",
+        cidrText,
+        `has room for ${room} AZ(s) of /${subnetPrefix} subnets, not ${azCount}`,
+        `use a larger block, a longer subnetPrefixLength (up to 28), or fewer AZs`,
+      );
+    }
+  }
+  checks.throwIfAny();
+  return { vpc: vpc!, subnetPrefix, azCount, explicitAzs, nat, publicSubnets };
+}
+
+/**
+ * A VPC across several Availability Zones with a public and a private subnet in each, NAT per the
+ * chosen strategy, and a default security group with no rules. Or an existing VPC, passed through.
+ *
+ * @example
+ * ```ts
+ * const network = new Network("toucan", { azCount: 3, nat: "perAz" });
+ * ```
+ */
+export class Network extends pulumi.ComponentResource {
+  /** Id of the VPC. */
+  readonly vpcId: pulumi.Output<string>;
+  /** IPv4 block of the VPC. */
+  readonly cidrBlock: pulumi.Output<string>;
+  /** Public subnet ids, one per AZ, in the order of `availabilityZones`. */
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  /** Private subnet ids, one per AZ, in the order of `availabilityZones`. */
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The AZ of each subnet pair. */
+  readonly availabilityZones: pulumi.Output<string[]>;
+
+  constructor(name: string, args: NetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    const normalized = validateNetworkArgs(name, args);
+    super(COMPONENT, name, {}, opts);
+
+    if (!normalized) {
+      const e = args.existing!;
+      this.vpcId = pulumi.output(e.vpcId);
+      this.cidrBlock = e.cidrBlock
+        ? pulumi.output(e.cidrBlock)
+        : aws.ec2.getVpcOutput({ id: e.vpcId }, { parent: this }).cidrBlock;
+      this.publicSubnetIds = pulumi.output(e.publicSubnetIds);
+      this.privateSubnetIds = pulumi.output(e.privateSubnetIds);
+      this.availabilityZones = pulumi.output(e.availabilityZones);
+      this.registerOutputs(this.outputs());
+      return;
+    }
+
+    const tags = args.tags ?? {};
+    const azs = this.resolveAzs(name, normalized);
+    const vpc = this.createVpc(name, normalized, tags, args);
+    this.stripDefaultSecurityGroup(name, vpc, tags);
+    const publicSubnets = normalized.publicSubnets
+      ? this.createSubnets(name, "public", normalized, vpc, azs, tags, args)
+      : [];
+    const privateSubnets = this.createSubnets(name, "private", normalized, vpc, azs, tags, args);
+    if (publicSubnets.length > 0) this.routePublicSubnets(name, vpc, publicSubnets, tags, args);
+    const natGateways = this.createNatGateways(name, normalized.nat, publicSubnets, tags, args);
+    const privateTables = this.routePrivateSubnets(name, vpc, privateSubnets, natGateways, tags, args);
+    this.createS3Endpoint(name, vpc, privateTables, tags);
+
+    this.vpcId = vpc.id;
+    this.cidrBlock = vpc.cidrBlock;
+    this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
+    this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
+    this.availabilityZones = azs;
+    this.registerOutputs(this.outputs());
+  }
+
+  private outputs() {
+    return {
+      vpcId: this.vpcId,
+      cidrBlock: this.cidrBlock,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      availabilityZones: this.availabilityZones,
+    };
+  }
+
+  private resolveAzs(name: string, n: NormalizedArgs): pulumi.Output<string[]> {
+    if (n.explicitAzs) return pulumi.output(n.explicitAzs);
+    return aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names.apply((names) => {
+      if (names.length < n.azCount) {
+        throw new Error(
+          `Network "${name}": \`azCount\` is ${n.azCount}: the region has only ${names.length} available AZ(s). ` +
+            `Fix: lower azCount or pick another region.`,
+        );
+      }
+      return names.slice(0, n.azCount);
+    });
+  }
+
+  private createVpc(name: string, n: NormalizedArgs, tags: Record<string, string>, args: NetworkArgs) {
+    return new aws.ec2.Vpc(
+      ...applyTransform(
+        args.transform?.vpc,
+        `${name}-vpc`,
+        {
+          cidrBlock: formatCidr(n.vpc),
+          enableDnsHostnames: true,
+          enableDnsSupport: true,
+          tags: { ...tags, Name: `${name}-vpc` },
+        },
+        { parent: this },
+      ),
+    );
+  }
+
+  /** Adopts the VPC's default security group and leaves it with no rule, so nothing can use it by accident. */
+  private stripDefaultSecurityGroup(name: string, vpc: aws.ec2.Vpc, tags: Record<string, string>) {
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default-sg`,
+      { vpcId: vpc.id, ingress: [], egress: [], tags: { ...tags, Name: `${name}-default-do-not-use` } },
+      { parent: this },
+    );
+  }
+
+  private createSubnets(
+    name: string,
+    tier: "public" | "private",
+    n: NormalizedArgs,
+    vpc: aws.ec2.Vpc,
+    azs: pulumi.Output<string[]>,
+    tags: Record<string, string>,
+    args: NetworkArgs,
+  ): aws.ec2.Subnet[] {
+    return Array.from({ length: n.azCount }, (_, i) => {
+      const az = azs.apply((list) => list[i]);
+      return new aws.ec2.Subnet(
+        ...applyTransform(
+          args.transform?.subnet,
+          `${name}-${tier}-${i + 1}`,
+          {
+            vpcId: vpc.id,
+            cidrBlock: subnetCidr(n.vpc, n.subnetPrefix, tier, i),
+            availabilityZone: az,
+            mapPublicIpOnLaunch: false,
+            tags: az.apply((zone) => ({
+              ...tags,
+              Name: `${name}-${tier}-${zone}`,
+              "toucan:tier": tier,
+              ...(tier === "public" ? { "kubernetes.io/role/elb": "1" } : {}),
+            })),
+          },
+          { parent: this },
+        ),
+      );
+    });
+  }
+
+  private routePublicSubnets(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    subnets: aws.ec2.Subnet[],
+    tags: Record<string, string>,
+    args: NetworkArgs,
+  ) {
+    const igw = new aws.ec2.InternetGateway(
+      `${name}-igw`,
+      { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } },
+      { parent: this },
+    );
+    const table = new aws.ec2.RouteTable(
+      ...applyTransform(
+        args.transform?.routeTable,
+        `${name}-public`,
+        {
+          vpcId: vpc.id,
+          routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+          tags: { ...tags, Name: `${name}-public` },
+        },
+        { parent: this },
+      ),
+    );
+    subnets.forEach(
+      (subnet, i) =>
+        new aws.ec2.RouteTableAssociation(
+          `${name}-public-${i + 1}`,
+          { subnetId: subnet.id, routeTableId: table.id },
+          { parent: this },
+        ),
+    );
+  }
+
+  private createNatGateways(
+    name: string,
+    nat: NatStrategy,
+    publicSubnets: aws.ec2.Subnet[],
+    tags: Record<string, string>,
+    args: NetworkArgs,
+  ): aws.ec2.NatGateway[] {
+    const count = nat === "perAz" ? publicSubnets.length : nat === "single" ? 1 : 0;
+    return publicSubnets.slice(0, count).map((subnet, i) => {
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${i + 1}`,
+        { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i + 1}` } },
+        { parent: this },
+      );
+      return new aws.ec2.NatGateway(
+        ...applyTransform(
+          args.transform?.natGateway,
+          `${name}-nat-${i + 1}`,
+          { subnetId: subnet.id, allocationId: eip.id, tags: { ...tags, Name: `${name}-nat-${i + 1}` } },
+          { parent: this },
+        ),
+      );
+    });
+  }
+
+  private routePrivateSubnets(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    subnets: aws.ec2.Subnet[],
+    natGateways: aws.ec2.NatGateway[],
+    tags: Record<string, string>,
+    args: NetworkArgs,
+  ): aws.ec2.RouteTable[] {
+    return subnets.map((subnet, i) => {
+      // perAz: each AZ leaves through its own NAT; single: all through the one NAT.
+      const natGateway =
+        natGateways.length === 0 ? undefined : natGateways[Math.min(i, natGateways.length - 1)];
+      const table = new aws.ec2.RouteTable(
+        ...applyTransform(
+          args.transform?.routeTable,
+          `${name}-private-${i + 1}`,
+          {
+            vpcId: vpc.id,
+            routes: natGateway ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateway.id }] : [],
+            tags: { ...tags, Name: `${name}-private-${i + 1}` },
+          },
+          { parent: this },
+        ),
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${i + 1}`,
+        { subnetId: subnet.id, routeTableId: table.id },
+        { parent: this },
+      );
+      return table;
+    });
+  }
+
+  /** A gateway endpoint for S3 costs nothing and keeps image layers and backups off the NAT. */
+  private createS3Endpoint(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    tables: aws.ec2.RouteTable[],
+    tags: Record<string, string>,
+  ) {
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: tables.map((t) => t.id),
+        tags: { ...tags, Name: `${name}-s3` },
+      },
+      { parent: this },
+    );
+  }
+}

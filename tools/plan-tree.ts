@@ -1,0 +1,104 @@
+/** Renders a plan graph as a readable tree: components with their children, key settings of each. */
+import type { PlanGraph, PlanResource } from "./plan-runner";
+
+/** The settings worth a glance, per type; other types show their first few scalar inputs. */
+const KEY_SETTINGS: Record<string, string[]> = {
+  "aws:ec2/vpc:Vpc": ["cidrBlock"],
+  "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone"],
+  "aws:ec2/natGateway:NatGateway": ["subnetId"],
+  "aws:ec2/routeTable:RouteTable": ["routes"],
+  "aws:ec2/vpcEndpoint:VpcEndpoint": ["serviceName", "vpcEndpointType"],
+  "aws:ec2/securityGroup:SecurityGroup": ["description"],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [
+    "fromPort",
+    "toPort",
+    "cidrIpv4",
+    "referencedSecurityGroupId",
+    "description",
+  ],
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [
+    "fromPort",
+    "toPort",
+    "cidrIpv4",
+    "referencedSecurityGroupId",
+    "description",
+  ],
+  "aws:ec2/instance:Instance": ["instanceType", "subnetId", "availabilityZone"],
+  "aws:ebs/volume:Volume": ["availabilityZone", "size", "type", "encrypted"],
+  "aws:elasticache/replicationGroup:ReplicationGroup": [
+    "engine",
+    "engineVersion",
+    "nodeType",
+    "numCacheClusters",
+    "automaticFailoverEnabled",
+    "multiAzEnabled",
+  ],
+  "aws:efs/fileSystem:FileSystem": ["encrypted", "performanceMode", "throughputMode"],
+  "aws:efs/mountTarget:MountTarget": ["subnetId"],
+  "aws:lb/loadBalancer:LoadBalancer": ["loadBalancerType", "internal", "idleTimeout"],
+  "aws:lb/listener:Listener": ["port", "protocol", "sslPolicy"],
+  "aws:lb/targetGroup:TargetGroup": ["port", "protocol", "targetType"],
+  "aws:ecs/service:Service": ["desiredCount", "launchType"],
+  "aws:ecs/taskDefinition:TaskDefinition": ["family", "cpu", "memory"],
+  "aws:acm/certificate:Certificate": ["domainName", "validationMethod"],
+  "aws:route53/record:Record": ["name", "type"],
+  "aws:cloudfront/distribution:Distribution": ["aliases", "priceClass"],
+  "aws:s3/bucket:Bucket": ["bucket"],
+  "docker:index/container:Container": ["image", "name"],
+};
+
+const SKIP = new Set(["tags", "tagsAll", "__defaults", "policy", "userData", "containerDefinitions"]);
+
+function short(value: unknown): string {
+  let text = typeof value === "string" ? value : JSON.stringify(value);
+  if (text === undefined) text = String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function settings(r: PlanResource): string {
+  const keys =
+    KEY_SETTINGS[r.type] ??
+    Object.keys(r.inputs)
+      .filter((k) => !SKIP.has(k))
+      .filter((k) => {
+        const v = r.inputs[k];
+        return v === null || ["string", "number", "boolean"].includes(typeof v);
+      })
+      .slice(0, 4);
+  return keys
+    .filter((k) => r.inputs[k] !== undefined)
+    .map((k) => `${k}=${short(r.inputs[k])}`)
+    .join(" ");
+}
+
+function flags(r: PlanResource): string {
+  const f: string[] = [];
+  if (r.protect) f.push("protected");
+  if (r.retainOnDelete) f.push("retained on delete");
+  if (r.provider && !r.provider.includes("::default")) f.push(`provider ${r.provider.split("::").pop()}`);
+  return f.length ? ` [${f.join(", ")}]` : "";
+}
+
+export function renderTree(graph: PlanGraph): string {
+  const children = new Map<string, PlanResource[]>();
+  const roots: PlanResource[] = [];
+  for (const r of graph.resources) {
+    if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    else roots.push(r);
+  }
+  const lines: string[] = [`${graph.project} / ${graph.stack}`];
+  const walk = (r: PlanResource, prefix: string, last: boolean) => {
+    const branch = last ? "└─ " : "├─ ";
+    const detail = r.custom ? settings(r) : "";
+    lines.push(`${prefix}${branch}${r.name} (${r.type})${flags(r)}${detail ? "  " + detail : ""}`);
+    const kids = children.get(r.urn) ?? [];
+    kids.forEach((k, i) => walk(k, prefix + (last ? "   " : "│  "), i === kids.length - 1));
+  };
+  roots.forEach((r, i) => walk(r, "", i === roots.length - 1));
+  const outputKeys = Object.keys(graph.outputs);
+  if (outputKeys.length > 0) {
+    lines.push("", "Outputs:");
+    for (const key of outputKeys) lines.push(`  ${key}: ${short(graph.outputs[key])}`);
+  }
+  return lines.join("\n");
+}
