@@ -5,3 +5,8 @@ export * from "./errors";
 export * from "./transform";
 export * from "./network";
 export { planSubnets, subnetCidr, defaultSubnetPrefix, maxAzs } from "./network-layout";
+export * from "./toucan-config";
+export * from "./caddyfile";
+export * from "./mongo-cluster";
+export { renderMongoUserData, MongoMemberBootstrap, MongoBootstrapUsers } from "./mongo-user-data";
+export * as staticAssets from "./static";

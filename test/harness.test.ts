@@ -12,7 +12,6 @@ import {
 } from "./harness/recorder";
 import { Secret, UNKNOWN, redact, SECRET_MARKER } from "./harness/values";
 
- 
 const settings = require("@pulumi/pulumi/runtime/settings") as {
   resetOptions(...args: unknown[]): void;
 };
@@ -48,6 +47,19 @@ describe("recording harness", () => {
           });
         }),
         /input "ipv6CidrBlock" was set from the output of .*aws:ec2\/vpc:Vpc::v but resolved to undefined/,
+      );
+    });
+
+    it("when an input's computation throws (the SDK would silently skip the resource)", async () => {
+      await assert.rejects(
+        record(() => {
+          new aws.s3.Bucket("b", {
+            bucket: pulumi.output("x").apply((): string => {
+              throw new Error("boom");
+            }),
+          });
+        }),
+        /aws:s3\/bucket:Bucket\]: an input failed to resolve: .*boom/,
       );
     });
 

@@ -15,7 +15,7 @@ import { AttributeContext, AttributeModule, CallFn, AttributeFn, stableHex, str 
 import { Secret, UNKNOWN, fromWire, unwrapWire } from "./values";
 
 // The SDK's settings module: waitForRPCs lets the harness wait until every registration is done.
- 
+
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 export interface RecordedResource {
@@ -119,7 +119,7 @@ export class Recording {
 
 // The SDK's serializer drops an input whose Output resolved to undefined, together with its
 // dependencies, so the monitor never sees it. Wrap it to catch that case where it happens.
- 
+
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
   serializeResourceProperties(
     label: string,
@@ -130,7 +130,17 @@ const rpc = require("@pulumi/pulumi/runtime/rpc") as {
 let activeRecording: Recording | undefined;
 const serializeResourceProperties = rpc.serializeResourceProperties;
 rpc.serializeResourceProperties = async (label, props, opts) => {
-  const result = await serializeResourceProperties(label, props, opts);
+  let result: [Record<string, unknown>, unknown];
+  try {
+    result = await serializeResourceProperties(label, props, opts);
+  } catch (err) {
+    // The SDK would only hand this to the resource's outputs, where nobody may look: the resource
+    // is silently never registered. Make it a failure of the run.
+    activeRecording?.failures.push(
+      `${label}: an input failed to resolve: ${(err as Error)?.message ?? String(err)}`,
+    );
+    throw err;
+  }
   const recording = activeRecording;
   if (!recording) return result;
   for (const [key, value] of Object.entries(props)) {

@@ -1,0 +1,1497 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { ArgumentChecks, ToucanArgumentError } from "./errors";
+import { Transform, applyTransform } from "./transform";
+import { MONGO_PORT, isMongoUri, mongoUri, mongoUriHosts } from "./mongo-uri";
+import {
+  MONGO_VERSION,
+  REPLICA_SET_NAME,
+  SUPPORTED_MONGO_SERIES,
+  isDnsName,
+  mongoSeries,
+  renderMongoUserData,
+} from "./mongo-user-data";
+
+/**
+ * Where the database runs.
+ * - `community`: MongoDB Community Edition, the vendor's choice: a 3-member replica set on EC2, one
+ *   member per Availability Zone, data on EBS volumes that outlive the instances, keyfile
+ *   authentication between members and TLS from a private CA.
+ * - `documentdb`: Amazon DocumentDB. It is only MongoDB-*compatible*: Toucan's vendor supports MongoDB,
+ *   and some features Toucan uses may behave differently or be missing. Test your apps before relying on it.
+ * - `external`: a database you run elsewhere (MongoDB Atlas, another team's cluster): you give the two
+ *   connection strings and, when its CA is private, the CA certificate.
+ */
+export type MongoEngine = "community" | "documentdb" | "external";
+
+/** The two connection strings Toucan's backend needs. */
+export interface MongoClusterUris {
+  /** `TOUCAN_MONGODB_HOST`: a user with read/write access to Toucan's database. */
+  readWrite: pulumi.Input<string>;
+  /** `TOUCAN_MONGODB_READONLY_HOST`: a user with read access only. */
+  readOnly: pulumi.Input<string>;
+}
+
+/** A DocumentDB user created by hand (DocumentDB users cannot be created through its AWS API). */
+export interface DocumentDbUser {
+  /** @example "toucan-readonly" */
+  name: string;
+  /** Its password; pass a secret (e.g. `config.requireSecret("mongoReadonlyPassword")`). */
+  password: pulumi.Input<string>;
+}
+
+export interface MongoClusterArgs {
+  /**
+   * Where the database runs: see {@link MongoEngine}.
+   * @default "community"
+   */
+  engine?: MongoEngine;
+  /**
+   * VPC of the database. Required unless `engine` is `"external"`.
+   * @example network.vpcId
+   */
+  vpcId?: pulumi.Input<string>;
+  /**
+   * Private subnets, one per Availability Zone. A plain array: its length (the number of AZs) must be
+   * known before deployment. `community` puts one member in each of the first three; `documentdb`
+   * spreads its instances over all of them. Required unless `engine` is `"external"`.
+   * @example network.privateSubnetIdList
+   */
+  subnetIds?: pulumi.Input<string>[];
+  /**
+   * The Availability Zone of each subnet, in the same order (a data volume must be created in its
+   * member's AZ before the instance exists). Required with `subnetIds`.
+   * @example ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+   */
+  availabilityZones?: pulumi.Input<string>[];
+  /**
+   * Security groups allowed to connect on port 27017 (one ingress rule each).
+   * @default none: nothing can connect until you add a rule to `securityGroupId`
+   * @example [backendSecurityGroup.id]
+   */
+  clientSecurityGroupIds?: pulumi.Input<string>[];
+  /**
+   * Toucan's database: the path of the connection strings and the database the users are granted.
+   * @default "api-toucan"
+   */
+  database?: string;
+  /**
+   * Where the backend container finds the CA file named by `tlsCAFile=` in the connection strings.
+   * Used by `community`, `documentdb`, and `external` when `caPem` is given.
+   * @default "/etc/ssl/toucan/mongo-ca.pem"
+   */
+  tlsCAFile?: string;
+  /**
+   * KMS key (ARN) for the data and root volumes, the secrets and DocumentDB's storage.
+   * @default the AWS managed keys (`aws/ebs`, `aws/secretsmanager`, `aws/rds`)
+   */
+  kmsKeyId?: pulumi.Input<string>;
+  /**
+   * Protect the data: stateful resources (data volumes, the DocumentDB cluster, secrets, generated
+   * passwords and the CA) get `protect`, data volumes are kept when removed from the program
+   * (`retainOnDelete`), and DocumentDB gets deletion protection. `false` is for tests and throwaway stacks.
+   * @default true
+   */
+  protect?: boolean;
+
+  // community
+  /**
+   * `community`: MongoDB version: a pinned `major.minor.patch` (every member, including a replaced one,
+   * installs exactly this) or a `major.minor` series (the newest patch at install time). Series 7.0 and
+   * 8.0 are supported. Changing it replaces the members, one data volume each kept.
+   * @default "7.0.30"
+   */
+  version?: string;
+  /**
+   * `community`: EC2 instance type of each member. Graviton (arm64) types pick the arm64 Amazon Linux
+   * image; others the x86_64 one. The default, 2 vCPUs and 4 GiB with unlimited burst, fits Toucan's
+   * own metadata and small apps' data cheaply; use `m7g.large` or `r7g.large` for large datasets.
+   * @default "t4g.medium"
+   */
+  instanceType?: string;
+  /**
+   * `community`: size of each member's data volume (gp3, encrypted), in GiB. It can grow later in place.
+   * @default 50
+   */
+  volumeSizeGiB?: number;
+  /**
+   * `community`: name of the replica set (`replicaSet=` in the connection strings).
+   * @default "rs0"
+   */
+  replicaSetName?: string;
+  /**
+   * `community`: AMI of the members (Amazon Linux 2023 or compatible, with `dnf`, the AWS CLI and the SSM
+   * agent). Setting or changing it replaces the members (their data volumes are kept).
+   * @default the newest Amazon Linux 2023 image at creation, read from the public SSM parameter; later
+   *   releases are ignored (they would replace every member at once): set `amiId` to move on
+   */
+  amiId?: pulumi.Input<string>;
+  /**
+   * `community`: the members can reach the internet (through NAT) to download MongoDB. When `false`,
+   * `amiId` must name an image with MongoDB preinstalled, and the VPC needs interface endpoints for
+   * Secrets Manager and SSM.
+   * @default true
+   */
+  natAvailable?: boolean;
+  /**
+   * `community`: grant the read/write and read-only users every database (`readWriteAnyDatabase`,
+   * `readAnyDatabase`) instead of `database` alone. The vendor documents no roles; granting only
+   * Toucan's database is an assumption: set this if the backend reports authorization errors on
+   * another database (e.g. one per small app).
+   * @default false: `readWrite` and `read` on `database`
+   */
+  grantAllDatabases?: boolean;
+  /**
+   * `community`: accept fewer than 3 Availability Zones. The 3 members then share AZs, and losing the
+   * AZ that holds two of them loses the majority: the database stops accepting writes.
+   * @default false: 3 subnets in 3 distinct AZs are required
+   */
+  acceptQuorumLossOnAzFailure?: boolean;
+  /**
+   * `community`: private Route 53 zone created for the members' stable names (`mongo-1.<zone>` ...),
+   * associated with the VPC. One VPC cannot hold two private zones of the same name: give each cluster
+   * in a VPC its own.
+   * @default "mongo.toucan.internal"
+   */
+  dnsZoneName?: string;
+
+  // documentdb
+  /**
+   * `documentdb`: instance class.
+   * @default "db.t4g.medium"
+   */
+  instanceClass?: string;
+  /**
+   * `documentdb`: number of instances (one writer, the rest readers), spread over the AZs in turn. At
+   * least 2, so a reader in another AZ takes over when the writer's AZ fails.
+   * @default 2
+   */
+  instanceCount?: number;
+  /**
+   * `documentdb`: engine version.
+   * @default "5.0.0"
+   */
+  engineVersion?: string;
+  /**
+   * `documentdb`: days of automated backups (1 to 35).
+   * @default 7
+   */
+  backupRetentionDays?: number;
+  /**
+   * `documentdb`: delete the cluster without a final snapshot (for throwaway stacks).
+   * @default false: a final snapshot `<name>-final-snapshot` is taken
+   */
+  skipFinalSnapshot?: boolean;
+  /**
+   * `documentdb`: a read-only user you created by hand (`db.createUser({ user, pwd, roles: [{ role:
+   * "read", db: "api-toucan" }] })`) for `TOUCAN_MONGODB_READONLY_HOST`.
+   * @default the master user (DocumentDB users cannot be created through its AWS API)
+   */
+  readOnlyUser?: DocumentDbUser;
+
+  // external
+  /** `external`: the connection strings (required). Pass secrets, e.g. `config.requireSecret(...)`. */
+  uris?: MongoClusterUris;
+  /**
+   * `external`: the CA certificate (PEM) the backend must trust, when the database's CA is private. The
+   * connection strings must then name it: `tlsCAFile=<tlsCAFile>`.
+   * @default none: the backend trusts its image's public CAs (enough for Atlas)
+   */
+  caPem?: pulumi.Input<string>;
+
+  /** Tags for every resource. */
+  tags?: Record<string, string>;
+  /** Change any child resource's arguments (only the children of the chosen engine). */
+  transform?: {
+    /** `community`, `documentdb` */
+    securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    /** every engine: each Secrets Manager secret */
+    secret?: Transform<aws.secretsmanager.SecretArgs>;
+    /** `community`: each member's instance */
+    instance?: Transform<aws.ec2.InstanceArgs>;
+    /** `community`: each member's data volume */
+    volume?: Transform<aws.ebs.VolumeArgs>;
+    /** `community`: the private DNS zone */
+    zone?: Transform<aws.route53.ZoneArgs>;
+    /** `community`: each member's IAM role */
+    role?: Transform<aws.iam.RoleArgs>;
+    /** `documentdb` */
+    cluster?: Transform<aws.docdb.ClusterArgs>;
+    /** `documentdb`: each instance */
+    clusterInstance?: Transform<aws.docdb.ClusterInstanceArgs>;
+    /** `documentdb` */
+    subnetGroup?: Transform<aws.docdb.SubnetGroupArgs>;
+    /** `documentdb` */
+    parameterGroup?: Transform<aws.docdb.ClusterParameterGroupArgs>;
+  };
+}
+
+const COMPONENT = "toucan:aws:MongoCluster";
+export const DEFAULT_TLS_CA_FILE = "/etc/ssl/toucan/mongo-ca.pem";
+export const DEFAULT_MONGO_VERSION = "7.0.30";
+export const DEFAULT_DATABASE = "api-toucan";
+/** Users of a `community` cluster (all authenticate against `admin`). */
+export const COMMUNITY_USERS = { admin: "toucan-admin", readWrite: "toucan", readOnly: "toucan-readonly" };
+/** Master user of a `documentdb` cluster. */
+export const DOCUMENTDB_MASTER_USER = "toucan";
+/** DocumentDB presents itself as replica set `rs0`. */
+const DOCUMENTDB_REPLICA_SET = "rs0";
+const MEMBER_COUNT = 3;
+const MEMBER_CERT_HOURS = 5 * 365 * 24;
+const CA_CERT_HOURS = 10 * 365 * 24;
+
+const ENGINES: MongoEngine[] = ["community", "documentdb", "external"];
+type ArgKey = keyof MongoClusterArgs;
+const ENGINE_ARGS: Record<MongoEngine, ArgKey[]> = {
+  community: [
+    "vpcId",
+    "subnetIds",
+    "availabilityZones",
+    "clientSecurityGroupIds",
+    "kmsKeyId",
+    "database",
+    "version",
+    "instanceType",
+    "volumeSizeGiB",
+    "replicaSetName",
+    "amiId",
+    "natAvailable",
+    "acceptQuorumLossOnAzFailure",
+    "dnsZoneName",
+    "grantAllDatabases",
+  ],
+  documentdb: [
+    "vpcId",
+    "subnetIds",
+    "availabilityZones",
+    "clientSecurityGroupIds",
+    "kmsKeyId",
+    "database",
+    "instanceClass",
+    "instanceCount",
+    "engineVersion",
+    "backupRetentionDays",
+    "skipFinalSnapshot",
+    "readOnlyUser",
+  ],
+  external: ["uris", "caPem"],
+};
+const ALL_ENGINE_ARGS = [...new Set(Object.values(ENGINE_ARGS).flat())];
+type TransformKey = keyof NonNullable<MongoClusterArgs["transform"]>;
+const ENGINE_TRANSFORMS: Record<MongoEngine, TransformKey[]> = {
+  community: ["securityGroup", "secret", "instance", "volume", "zone", "role"],
+  documentdb: ["securityGroup", "secret", "cluster", "clusterInstance", "subnetGroup", "parameterGroup"],
+  external: ["secret"],
+};
+
+interface Common {
+  name: string;
+  protect: boolean;
+  kmsKeyId?: pulumi.Input<string>;
+  tags: Record<string, string>;
+  tlsCAFile: string;
+}
+interface CommunitySettings extends Common {
+  engine: "community";
+  database: string;
+  version: string;
+  instanceType: string;
+  volumeSizeGiB: number;
+  replicaSetName: string;
+  installPackages: boolean;
+  acceptQuorumLoss: boolean;
+  grantAllDatabases: boolean;
+  zoneName: string;
+  /** DNS name of each member. */
+  memberHosts: string[];
+  /** Index into subnetIds/availabilityZones of each member. */
+  memberSlots: number[];
+}
+interface DocumentDbSettings extends Common {
+  engine: "documentdb";
+  database: string;
+  instanceClass: string;
+  instanceCount: number;
+  engineVersion: string;
+  parameterGroupFamily: string;
+  backupRetentionDays: number;
+  skipFinalSnapshot: boolean;
+  finalSnapshotIdentifier: string;
+}
+interface ExternalSettings extends Common {
+  engine: "external";
+}
+type Settings = CommunitySettings | DocumentDbSettings | ExternalSettings;
+
+/** `arm64` for Graviton instance types (`t4g`, `m7g`, `c7gn`, `r8g`, `m6gd` ...), else `x86_64`. */
+export function instanceArchitecture(instanceType: string): "arm64" | "x86_64" {
+  return /^[a-z]+\d+g[a-z-]*\./.test(instanceType) ? "arm64" : "x86_64";
+}
+
+/** Public SSM parameter holding the newest Amazon Linux 2023 AMI for an architecture. */
+export function amazonLinuxAmiParameter(architecture: "arm64" | "x86_64"): string {
+  return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
+}
+
+/** The regional Amazon RDS / DocumentDB CA bundle. */
+export function documentDbCaBundleUrl(region: string): string {
+  return `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
+}
+
+function isPlainString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function distinctPlain(values: pulumi.Input<string>[]): boolean {
+  const plain = values.filter(isPlainString);
+  return new Set(plain).size === plain.length;
+}
+
+/**
+ * Throws unless the 3 members' AZs are distinct. Run at deployment when the AZs are outputs (then
+ * `validateMongoClusterArgs` cannot see them).
+ */
+export function checkMemberAzs(name: string, azs: string[]): void {
+  if (new Set(azs.slice(0, MEMBER_COUNT)).size < MEMBER_COUNT) {
+    throw new ToucanArgumentError(
+      `MongoCluster "${name}"`,
+      "availabilityZones",
+      azs,
+      "puts two of the 3 members in one AZ",
+      "give subnets in 3 distinct AZs first, or set `acceptQuorumLossOnAzFailure: true`",
+    );
+  }
+}
+
+/** Checks the arguments; throws before anything is registered. Exported for table tests. */
+export function validateMongoClusterArgs(name: string, args: MongoClusterArgs): Settings {
+  const checks = new ArgumentChecks(`MongoCluster "${name}"`);
+  const engine = args.engine ?? "community";
+  if (!ENGINES.includes(engine)) {
+    checks.fail("engine", engine, "is not an engine", 'use "community", "documentdb" or "external"');
+    checks.throwIfAny();
+  }
+  const own = new Set<ArgKey>(ENGINE_ARGS[engine]);
+  for (const key of ALL_ENGINE_ARGS) {
+    if (own.has(key) || args[key] === undefined) continue;
+    const owners = ENGINES.filter((e) => ENGINE_ARGS[e].includes(key));
+    checks.fail(
+      key,
+      key === "uris" || key === "caPem" || key === "readOnlyUser" ? "(given)" : args[key],
+      `has no effect with engine "${engine}" (it is for ${owners.map((e) => `"${e}"`).join(" and ")})`,
+      `remove \`${key}\`, or set \`engine\` to ${owners.map((e) => `"${e}"`).join(" or ")}`,
+    );
+  }
+  for (const [key, value] of Object.entries(args.transform ?? {})) {
+    if (value === undefined || ENGINE_TRANSFORMS[engine].includes(key as TransformKey)) continue;
+    const owners = ENGINES.filter((e) => ENGINE_TRANSFORMS[e].includes(key as TransformKey));
+    checks.fail(
+      `transform.${key}`,
+      "(given)",
+      owners.length === 0
+        ? "names no child of this component"
+        : `changes a child that engine "${engine}" does not create (it is for ${owners.join(" and ")})`,
+      `remove \`transform.${key}\`; engine "${engine}" accepts transform.${ENGINE_TRANSFORMS[engine].join(", transform.")}`,
+    );
+  }
+  const tlsCAFile = args.tlsCAFile ?? DEFAULT_TLS_CA_FILE;
+  checks.require(
+    /^\/[A-Za-z0-9._/-]+$/.test(tlsCAFile) && !tlsCAFile.endsWith("/"),
+    "tlsCAFile",
+    tlsCAFile,
+    "is not an absolute file path of letters, digits, '.', '_', '-' and '/'",
+    'use e.g. "/etc/ssl/toucan/mongo-ca.pem"',
+  );
+  const common: Common = {
+    name,
+    protect: args.protect ?? true,
+    kmsKeyId: engine === "external" ? undefined : args.kmsKeyId,
+    tags: args.tags ?? {},
+    tlsCAFile,
+  };
+
+  if (engine === "external") {
+    validateExternal(checks, args, tlsCAFile);
+    checks.throwIfAny();
+    return { ...common, engine };
+  }
+
+  const database = args.database ?? DEFAULT_DATABASE;
+  checks.require(
+    /^[^/\\. "$*<>:|?]{1,63}$/.test(database),
+    "database",
+    database,
+    "is not a valid MongoDB database name",
+    'use letters, digits, "-" and "_" (the vendor\'s is "api-toucan")',
+  );
+  checks.require(
+    args.vpcId !== undefined,
+    "vpcId",
+    args.vpcId,
+    `is required with engine "${engine}"`,
+    "pass the VPC id (e.g. network.vpcId)",
+  );
+  const subnets = args.subnetIds ?? [];
+  const azs = args.availabilityZones ?? [];
+  checks.require(
+    args.subnetIds !== undefined,
+    "subnetIds",
+    args.subnetIds,
+    `is required with engine "${engine}"`,
+    "pass one private subnet id per AZ (e.g. network.privateSubnetIdList)",
+  );
+  checks.require(
+    args.availabilityZones !== undefined,
+    "availabilityZones",
+    args.availabilityZones,
+    `is required with engine "${engine}"`,
+    "pass the AZ of each subnet, in the same order (e.g. network.availabilityZoneList)",
+  );
+  if (args.subnetIds !== undefined && args.availabilityZones !== undefined) {
+    checks.require(
+      subnets.length === azs.length,
+      "availabilityZones",
+      `${azs.length} AZ(s)`,
+      `does not match subnetIds (${subnets.length} subnet(s))`,
+      "give the AZ of each subnet, in the same order as subnetIds",
+    );
+  }
+  checks.require(
+    name.length <= 40,
+    "name",
+    name,
+    "is longer than 40 characters, too long for the IAM and DocumentDB names derived from it",
+    "use a shorter component name",
+  );
+
+  if (engine === "community") {
+    const settings = validateCommunity(checks, args, common, database, subnets, azs);
+    checks.throwIfAny();
+    return settings;
+  }
+  const settings = validateDocumentDb(checks, args, common, database, subnets, azs);
+  checks.throwIfAny();
+  return settings;
+}
+
+function validateExternal(checks: ArgumentChecks, args: MongoClusterArgs, tlsCAFile: string): void {
+  const uris = args.uris;
+  checks.require(
+    uris !== undefined && uris.readWrite !== undefined && uris.readOnly !== undefined,
+    "uris",
+    uris === undefined ? undefined : "(incomplete)",
+    'is required with engine "external" and needs both `readWrite` and `readOnly`',
+    "pass { readWrite, readOnly } connection strings, e.g. from config.requireSecret(...)",
+  );
+  for (const key of ["readWrite", "readOnly"] as const) {
+    const uri = uris?.[key];
+    if (!isPlainString(uri)) continue;
+    // The value is a credential: never echo it in the message.
+    checks.require(
+      isMongoUri(uri),
+      `uris.${key}`,
+      "(a string)",
+      "is not a mongodb:// or mongodb+srv:// connection string with a host",
+      'use e.g. "mongodb+srv://user:password@cluster0.example.mongodb.net/api-toucan?retryWrites=true"',
+    );
+    if (args.caPem !== undefined && isMongoUri(uri)) {
+      checks.require(
+        safeDecode(uri).includes(`tlsCAFile=${tlsCAFile}`),
+        `uris.${key}`,
+        "(a string)",
+        `does not name the CA file: caPem is given, so the backend finds it at ${tlsCAFile}`,
+        `add tlsCAFile=${tlsCAFile} (and tls=true) to the connection string, or set tlsCAFile to the path it names`,
+      );
+    }
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function validateCommunity(
+  checks: ArgumentChecks,
+  args: MongoClusterArgs,
+  common: Common,
+  database: string,
+  subnets: pulumi.Input<string>[],
+  azs: pulumi.Input<string>[],
+): CommunitySettings {
+  const acceptQuorumLoss = args.acceptQuorumLossOnAzFailure ?? false;
+  if (args.subnetIds !== undefined) {
+    checks.require(
+      acceptQuorumLoss ? subnets.length >= 1 : subnets.length >= MEMBER_COUNT,
+      "subnetIds",
+      `${subnets.length} subnet(s)`,
+      acceptQuorumLoss
+        ? "is empty"
+        : "spreads the 3 replica-set members over fewer than 3 Availability Zones, so losing one AZ can " +
+            "lose the majority and stop writes",
+      acceptQuorumLoss
+        ? "pass at least one private subnet"
+        : "pass private subnets in 3 AZs, or set `acceptQuorumLossOnAzFailure: true` to accept the risk",
+    );
+  }
+  if (!acceptQuorumLoss && subnets.length >= MEMBER_COUNT && azs.length === subnets.length) {
+    checks.require(
+      distinctPlain(azs.slice(0, MEMBER_COUNT)),
+      "availabilityZones",
+      azs.slice(0, MEMBER_COUNT),
+      "puts two of the 3 members in one AZ",
+      "give subnets in 3 distinct AZs first, or set `acceptQuorumLossOnAzFailure: true`",
+    );
+  }
+  const version = args.version ?? DEFAULT_MONGO_VERSION;
+  const series = mongoSeries(version);
+  checks.require(
+    series !== undefined && SUPPORTED_MONGO_SERIES.includes(series) && MONGO_VERSION.test(version),
+    "version",
+    version,
+    `is not a MongoDB version of a supported series (${SUPPORTED_MONGO_SERIES.join(", ")}) for Amazon Linux 2023`,
+    `use e.g. "${DEFAULT_MONGO_VERSION}" (pinned) or "7.0" (newest 7.0.x)`,
+  );
+  const instanceType = args.instanceType ?? "t4g.medium";
+  checks.require(
+    /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType),
+    "instanceType",
+    instanceType,
+    "is not an EC2 instance type",
+    'use e.g. "t4g.medium" or "m7g.large"',
+  );
+  const volumeSizeGiB = args.volumeSizeGiB ?? 50;
+  checks.require(
+    Number.isInteger(volumeSizeGiB) && volumeSizeGiB >= 1 && volumeSizeGiB <= 16384,
+    "volumeSizeGiB",
+    volumeSizeGiB,
+    "is not a gp3 volume size (1 to 16384 GiB)",
+    "use a whole number of GiB, e.g. 50",
+  );
+  const replicaSetName = args.replicaSetName ?? "rs0";
+  checks.require(
+    REPLICA_SET_NAME.test(replicaSetName),
+    "replicaSetName",
+    replicaSetName,
+    "is not a replica set name",
+    'use letters, digits, "-" and "_", e.g. "rs0"',
+  );
+  const installPackages = args.natAvailable ?? true;
+  checks.require(
+    installPackages || args.amiId !== undefined,
+    "natAvailable",
+    false,
+    "leaves the members no way to download MongoDB, and no `amiId` with MongoDB preinstalled is given",
+    "set `amiId` to an Amazon Linux 2023 image with mongod and mongosh installed, or give the subnets NAT",
+  );
+  const zoneName = (args.dnsZoneName ?? "mongo.toucan.internal").replace(/\.$/, "");
+  checks.require(
+    isDnsName(zoneName) && zoneName.includes("."),
+    "dnsZoneName",
+    args.dnsZoneName,
+    "is not a lowercase DNS domain name",
+    'use e.g. "mongo.toucan.internal"',
+  );
+  const memberSlots = Array.from({ length: MEMBER_COUNT }, (_, i) => i % Math.max(subnets.length, 1));
+  return {
+    ...common,
+    engine: "community",
+    database,
+    version,
+    instanceType,
+    volumeSizeGiB,
+    replicaSetName,
+    installPackages,
+    acceptQuorumLoss,
+    grantAllDatabases: args.grantAllDatabases ?? false,
+    zoneName,
+    memberHosts: memberSlots.map((_, i) => `mongo-${i + 1}.${zoneName}`),
+    memberSlots,
+  };
+}
+
+function validateDocumentDb(
+  checks: ArgumentChecks,
+  args: MongoClusterArgs,
+  common: Common,
+  database: string,
+  subnets: pulumi.Input<string>[],
+  azs: pulumi.Input<string>[],
+): DocumentDbSettings {
+  const name = common.name;
+  checks.require(
+    /^[a-z][a-z0-9-]*$/.test(name) && !name.includes("--") && !name.endsWith("-"),
+    "name",
+    name,
+    "cannot prefix DocumentDB identifiers (lowercase letter first, then lowercase letters, digits and single hyphens)",
+    'use e.g. "toucan-mongo"',
+  );
+  if (args.subnetIds !== undefined) {
+    checks.require(
+      subnets.length >= 2,
+      "subnetIds",
+      `${subnets.length} subnet(s)`,
+      "spans fewer than 2 Availability Zones: DocumentDB needs 2, and a reader in a second AZ to survive losing one",
+      "pass private subnets in at least 2 AZs",
+    );
+  }
+  if (azs.length === subnets.length) {
+    checks.require(distinctPlain(azs), "availabilityZones", azs, "repeats an AZ", "give one subnet per AZ");
+  }
+  const instanceCount = args.instanceCount ?? 2;
+  checks.require(
+    Number.isInteger(instanceCount) && instanceCount >= 2 && instanceCount <= 16,
+    "instanceCount",
+    instanceCount,
+    "must be between 2 and 16: with one instance, losing its AZ stops the database",
+    "use 2 or more (one writer, readers in other AZs)",
+  );
+  const engineVersion = args.engineVersion ?? "5.0.0";
+  const family = /^(\d+)\.(\d+)\.\d+$/.exec(engineVersion);
+  checks.require(
+    family !== null,
+    "engineVersion",
+    engineVersion,
+    "is not a DocumentDB engine version",
+    'use e.g. "5.0.0"',
+  );
+  const backupRetentionDays = args.backupRetentionDays ?? 7;
+  checks.require(
+    Number.isInteger(backupRetentionDays) && backupRetentionDays >= 1 && backupRetentionDays <= 35,
+    "backupRetentionDays",
+    backupRetentionDays,
+    "is outside what DocumentDB accepts (1 to 35 days)",
+    "use e.g. 7",
+  );
+  if (args.readOnlyUser) {
+    checks.require(
+      /^[A-Za-z][A-Za-z0-9_-]{0,62}$/.test(args.readOnlyUser.name),
+      "readOnlyUser.name",
+      args.readOnlyUser.name,
+      "is not a DocumentDB user name",
+      'use e.g. "toucan-readonly"',
+    );
+  }
+  return {
+    ...common,
+    engine: "documentdb",
+    database,
+    instanceClass: args.instanceClass ?? "db.t4g.medium",
+    instanceCount,
+    engineVersion,
+    parameterGroupFamily: family ? `docdb${family[1]}.${family[2]}` : "",
+    backupRetentionDays,
+    skipFinalSnapshot: args.skipFinalSnapshot ?? false,
+    finalSnapshotIdentifier: `${name}-final-snapshot`,
+  };
+}
+
+/** What every engine exposes. */
+interface Exposed {
+  mongodbHost: pulumi.Output<string>;
+  mongodbReadonlyHost: pulumi.Output<string>;
+  mongodbHostSecretArn: pulumi.Output<string>;
+  mongodbReadonlyHostSecretArn: pulumi.Output<string>;
+  tlsCAFile: string | undefined;
+  caSecretArn: pulumi.Output<string> | undefined;
+  caCertificatePem: pulumi.Output<string> | undefined;
+  caBundleUrl: pulumi.Output<string> | undefined;
+  securityGroupId: pulumi.Output<string> | undefined;
+  hosts: pulumi.Output<string[]>;
+  adminPasswordSecretArn: pulumi.Output<string> | undefined;
+}
+
+interface StoredSecret {
+  secret: aws.secretsmanager.Secret;
+  version: aws.secretsmanager.SecretVersion;
+}
+
+interface GeneratedPassword extends StoredSecret {
+  /** The password, as a Pulumi secret. */
+  value: pulumi.Output<string>;
+}
+
+interface CertificateAuthority {
+  key: tls.PrivateKey;
+  cert: tls.SelfSignedCert;
+}
+
+/**
+ * Toucan's MongoDB: a 3-member replica set across 3 AZs (`community`, the default), Amazon DocumentDB, or
+ * an external database. Whatever the engine, it exposes the backend's two connection strings
+ * (`TOUCAN_MONGODB_HOST`, `TOUCAN_MONGODB_READONLY_HOST`) as secrets, both as Pulumi outputs and in
+ * Secrets Manager, and says which CA the backend must trust.
+ *
+ * @example
+ * ```ts
+ * const mongo = new MongoCluster("toucan-mongo", {
+ *   vpcId: network.vpcId,
+ *   subnetIds: network.privateSubnetIdList,
+ *   availabilityZones: network.availabilityZoneList,
+ *   clientSecurityGroupIds: [backendSecurityGroup.id],
+ * });
+ * ```
+ * @example
+ * ```ts
+ * const atlas = new MongoCluster("toucan-mongo", {
+ *   engine: "external",
+ *   uris: { readWrite: config.requireSecret("mongoUri"), readOnly: config.requireSecret("mongoReadonlyUri") },
+ * });
+ * ```
+ */
+export class MongoCluster extends pulumi.ComponentResource {
+  /** Where the database runs. */
+  readonly engine: MongoEngine;
+  /** `TOUCAN_MONGODB_HOST`: connection string of the read/write user (secret). */
+  readonly mongodbHost: pulumi.Output<string>;
+  /** `TOUCAN_MONGODB_READONLY_HOST`: connection string of the read-only user (secret). */
+  readonly mongodbReadonlyHost: pulumi.Output<string>;
+  /** Secrets Manager ARN holding `mongodbHost` (the ECS task injects it as a secret). */
+  readonly mongodbHostSecretArn: pulumi.Output<string>;
+  /** Secrets Manager ARN holding `mongodbReadonlyHost`. */
+  readonly mongodbReadonlyHostSecretArn: pulumi.Output<string>;
+  /**
+   * Path of the CA file named by `tlsCAFile=` inside the backend container, or undefined when no CA
+   * file is needed (`external` without `caPem`). Known at construction.
+   */
+  readonly tlsCAFile: string | undefined;
+  /**
+   * Secrets Manager ARN of the CA certificate (PEM) the backend must trust: the generated CA
+   * (`community`) or `caPem` (`external`); undefined otherwise. Whether it exists is known at construction.
+   */
+  readonly caSecretArn: pulumi.Output<string> | undefined;
+  /** The CA certificate itself (`community`, or `external` with `caPem`), else undefined. */
+  readonly caCertificatePem: pulumi.Output<string> | undefined;
+  /**
+   * Public URL of the CA bundle to download at container start (`documentdb`: the region's Amazon
+   * RDS/DocumentDB bundle), else undefined.
+   */
+  readonly caBundleUrl: pulumi.Output<string> | undefined;
+  /** Security group of the database (undefined for `external`). */
+  readonly securityGroupId: pulumi.Output<string> | undefined;
+  /** Host names of the members (`community`), of the cluster and reader endpoints (`documentdb`), or in `uris.readWrite` (`external`). */
+  readonly hosts: pulumi.Output<string[]>;
+  /**
+   * Secrets Manager ARN of the generated administrator password: the `toucan-admin` user (`community`)
+   * or the master user (`documentdb`); undefined for `external`. For operators and backups.
+   */
+  readonly adminPasswordSecretArn: pulumi.Output<string> | undefined;
+
+  private readonly transforms: NonNullable<MongoClusterArgs["transform"]>;
+
+  constructor(name: string, args: MongoClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    const settings = validateMongoClusterArgs(name, args);
+    super(COMPONENT, name, {}, opts);
+    this.engine = settings.engine;
+    this.transforms = args.transform ?? {};
+
+    const exposed =
+      settings.engine === "community"
+        ? this.buildCommunity(settings, args)
+        : settings.engine === "documentdb"
+          ? this.buildDocumentDb(settings, args)
+          : this.buildExternal(settings, args);
+
+    this.mongodbHost = exposed.mongodbHost;
+    this.mongodbReadonlyHost = exposed.mongodbReadonlyHost;
+    this.mongodbHostSecretArn = exposed.mongodbHostSecretArn;
+    this.mongodbReadonlyHostSecretArn = exposed.mongodbReadonlyHostSecretArn;
+    this.tlsCAFile = exposed.tlsCAFile;
+    this.caSecretArn = exposed.caSecretArn;
+    this.caCertificatePem = exposed.caCertificatePem;
+    this.caBundleUrl = exposed.caBundleUrl;
+    this.securityGroupId = exposed.securityGroupId;
+    this.hosts = exposed.hosts;
+    this.adminPasswordSecretArn = exposed.adminPasswordSecretArn;
+    this.registerOutputs({
+      mongodbHost: this.mongodbHost,
+      mongodbReadonlyHost: this.mongodbReadonlyHost,
+      mongodbHostSecretArn: this.mongodbHostSecretArn,
+      mongodbReadonlyHostSecretArn: this.mongodbReadonlyHostSecretArn,
+      hosts: this.hosts,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // community
+
+  private buildCommunity(s: CommunitySettings, args: MongoClusterArgs): Exposed {
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const securityGroup = this.createSecurityGroup(s, args.vpcId!, args.clientSecurityGroupIds ?? []);
+    this.allowReplicaSetTraffic(s, securityGroup);
+    const zone = this.createZone(s, args.vpcId!);
+    const ca = this.createCertificateAuthority(s);
+    const caSecret = this.storeSecret(
+      s,
+      `${s.name}-ca`,
+      "CA certificate of the MongoDB members",
+      ca.cert.certPem,
+      false,
+    );
+    const keyFile = this.generatePassword(
+      s,
+      "keyfile",
+      "Keyfile the MongoDB members authenticate each other with",
+      512,
+    );
+    const passwords = {
+      admin: this.generatePassword(s, "admin-password", `Password of MongoDB user ${COMMUNITY_USERS.admin}`),
+      readWrite: this.generatePassword(
+        s,
+        "readwrite-password",
+        `Password of MongoDB user ${COMMUNITY_USERS.readWrite}`,
+      ),
+      readOnly: this.generatePassword(
+        s,
+        "readonly-password",
+        `Password of MongoDB user ${COMMUNITY_USERS.readOnly}`,
+      ),
+    };
+    const ami = args.amiId ?? this.latestAmazonLinux(s);
+
+    s.memberHosts.forEach((host, index) =>
+      this.createMember(s, args, index, {
+        host,
+        region,
+        partition,
+        ami,
+        securityGroup,
+        zone,
+        ca,
+        shared: [keyFile, caSecret],
+        // Only the first member initiates the replica set and creates the users.
+        users: index === 0 ? passwords : undefined,
+      }),
+    );
+
+    const seeds = s.memberHosts.map((h) => `${h}:${MONGO_PORT}`);
+    const uri = (user: string, password: pulumi.Output<string>) =>
+      pulumi.secret(
+        password.apply((pw) =>
+          mongoUri({
+            user,
+            password: pw,
+            hosts: seeds,
+            database: s.database,
+            retryWrites: true,
+            authSource: "admin",
+            replicaSet: s.replicaSetName,
+            tls: true,
+            tlsCAFile: s.tlsCAFile,
+          }),
+        ),
+      );
+    const readWrite = uri(COMMUNITY_USERS.readWrite, passwords.readWrite.value);
+    const readOnly = uri(COMMUNITY_USERS.readOnly, passwords.readOnly.value);
+    const hostSecret = this.storeSecret(s, `${s.name}-host`, "TOUCAN_MONGODB_HOST", readWrite, true);
+    const readonlyHostSecret = this.storeSecret(
+      s,
+      `${s.name}-readonly-host`,
+      "TOUCAN_MONGODB_READONLY_HOST",
+      readOnly,
+      true,
+    );
+    return {
+      mongodbHost: readWrite,
+      mongodbReadonlyHost: readOnly,
+      mongodbHostSecretArn: hostSecret.secret.arn,
+      mongodbReadonlyHostSecretArn: readonlyHostSecret.secret.arn,
+      tlsCAFile: s.tlsCAFile,
+      caSecretArn: caSecret.secret.arn,
+      caCertificatePem: ca.cert.certPem,
+      caBundleUrl: undefined,
+      securityGroupId: securityGroup.id,
+      hosts: pulumi.output(s.memberHosts),
+      adminPasswordSecretArn: passwords.admin.secret.arn,
+    };
+  }
+
+  /** Members talk to each other on 27017 and reach Secrets Manager, SSM and the package repositories on 443. */
+  private allowReplicaSetTraffic(s: Common, securityGroup: aws.ec2.SecurityGroup): void {
+    new aws.vpc.SecurityGroupIngressRule(
+      `${s.name}-from-members`,
+      {
+        securityGroupId: securityGroup.id,
+        referencedSecurityGroupId: securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: MONGO_PORT,
+        toPort: MONGO_PORT,
+        description: "MongoDB replication between members",
+        tags: s.tags,
+      },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${s.name}-to-members`,
+      {
+        securityGroupId: securityGroup.id,
+        referencedSecurityGroupId: securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: MONGO_PORT,
+        toPort: MONGO_PORT,
+        description: "MongoDB replication between members",
+        tags: s.tags,
+      },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${s.name}-to-https`,
+      {
+        securityGroupId: securityGroup.id,
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "HTTPS: MongoDB packages, Secrets Manager, SSM",
+        tags: s.tags,
+      },
+      { parent: this },
+    );
+  }
+
+  private createZone(s: CommunitySettings, vpcId: pulumi.Input<string>): aws.route53.Zone {
+    return new aws.route53.Zone(
+      ...applyTransform(
+        this.transforms.zone,
+        `${s.name}-zone`,
+        {
+          name: s.zoneName,
+          comment: `Stable names of the MongoDB replica set ${s.replicaSetName} (${s.name})`,
+          vpcs: [{ vpcId }],
+          tags: s.tags,
+        },
+        { parent: this },
+      ),
+    );
+  }
+
+  /** A private CA for the members' certificates; the backend trusts it through `tlsCAFile`. */
+  private createCertificateAuthority(s: CommunitySettings): CertificateAuthority {
+    const key = new tls.PrivateKey(
+      `${s.name}-ca-key`,
+      { algorithm: "RSA", rsaBits: 4096 },
+      { parent: this, protect: s.protect },
+    );
+    const cert = new tls.SelfSignedCert(
+      `${s.name}-ca-cert`,
+      {
+        privateKeyPem: pulumi.secret(key.privateKeyPem),
+        isCaCertificate: true,
+        subject: { commonName: `${s.name} MongoDB CA`, organization: "Toucan MongoDB" },
+        validityPeriodHours: CA_CERT_HOURS,
+        allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+      },
+      { parent: this, protect: s.protect },
+    );
+    return { key, cert };
+  }
+
+  private latestAmazonLinux(s: CommunitySettings): pulumi.Output<string> {
+    // insecureValue: the parameter is public, and `value` would make the AMI id a secret.
+    return aws.ssm.getParameterOutput(
+      { name: amazonLinuxAmiParameter(instanceArchitecture(s.instanceType)) },
+      { parent: this },
+    ).insecureValue;
+  }
+
+  private createMember(
+    s: CommunitySettings,
+    args: MongoClusterArgs,
+    index: number,
+    ctx: {
+      host: string;
+      region: pulumi.Output<string>;
+      partition: pulumi.Output<string>;
+      ami: pulumi.Input<string>;
+      securityGroup: aws.ec2.SecurityGroup;
+      zone: aws.route53.Zone;
+      ca: CertificateAuthority;
+      shared: StoredSecret[];
+      users?: { admin: GeneratedPassword; readWrite: GeneratedPassword; readOnly: GeneratedPassword };
+    },
+  ): void {
+    const id = `${s.name}-member-${index + 1}`;
+    const slot = s.memberSlots[index];
+    const subnetId = args.subnetIds![slot];
+    const az = this.memberAz(s, args.availabilityZones!, slot);
+    const tags = { ...s.tags, "toucan:mongo-member": ctx.host };
+
+    const tlsSecret = this.issueMemberCertificate(s, id, ctx.host, ctx.ca);
+    const volume = new aws.ebs.Volume(
+      ...applyTransform(
+        this.transforms.volume,
+        `${id}-data`,
+        {
+          availabilityZone: az,
+          type: "gp3",
+          size: s.volumeSizeGiB,
+          encrypted: true,
+          kmsKeyId: args.kmsKeyId,
+          finalSnapshot: true,
+          tags: { ...tags, Name: `${id}-data` },
+        },
+        { parent: this, protect: s.protect, retainOnDelete: s.protect },
+      ),
+    );
+
+    const [keyFile, caSecret] = ctx.shared;
+    const users = ctx.users;
+    const readable = [
+      keyFile,
+      caSecret,
+      tlsSecret,
+      ...(users ? [users.admin, users.readWrite, users.readOnly] : []),
+    ];
+    const { profile, grants } = this.createInstanceRole(
+      s,
+      id,
+      ctx.partition,
+      ctx.region,
+      readable,
+      args.kmsKeyId,
+    );
+
+    const userData = pulumi
+      .all([
+        ctx.region,
+        volume.id,
+        keyFile.secret.arn,
+        caSecret.secret.arn,
+        tlsSecret.secret.arn,
+        users?.admin.secret.arn,
+        users?.readWrite.secret.arn,
+        users?.readOnly.secret.arn,
+      ])
+      .apply(([region, volumeId, keyFileArn, caArn, tlsArn, adminArn, rwArn, roArn]) =>
+        renderMongoUserData({
+          memberIndex: index + 1,
+          memberHosts: s.memberHosts,
+          replicaSetName: s.replicaSetName,
+          mongoVersion: s.version,
+          installPackages: s.installPackages,
+          region,
+          dataVolumeId: volumeId,
+          secretArns: { keyFile: keyFileArn, caCertificate: caArn, memberCertificate: tlsArn },
+          users: users
+            ? {
+                database: s.database,
+                allDatabases: s.grantAllDatabases,
+                admin: { name: COMMUNITY_USERS.admin, passwordSecretArn: adminArn! },
+                readWrite: { name: COMMUNITY_USERS.readWrite, passwordSecretArn: rwArn! },
+                readOnly: { name: COMMUNITY_USERS.readOnly, passwordSecretArn: roArn! },
+              }
+            : undefined,
+        }),
+      );
+
+    const instance = new aws.ec2.Instance(
+      ...applyTransform(
+        this.transforms.instance,
+        id,
+        {
+          ami: ctx.ami,
+          instanceType: s.instanceType,
+          subnetId,
+          availabilityZone: az,
+          vpcSecurityGroupIds: [ctx.securityGroup.id],
+          associatePublicIpAddress: false,
+          iamInstanceProfile: profile.name,
+          metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+          rootBlockDevice: {
+            encrypted: true,
+            kmsKeyId: args.kmsKeyId,
+            volumeType: "gp3",
+            volumeSize: 16,
+            deleteOnTermination: true,
+          },
+          // The script is idempotent and the data lives on the separate volume: a new script means a
+          // fresh instance that attaches the same volume.
+          userData,
+          userDataReplaceOnChange: true,
+          tags: { ...tags, Name: id },
+          volumeTags: { ...tags, Name: `${id}-root` },
+        },
+        {
+          parent: this,
+          // The secrets' values and the role's grants must exist before the first boot reads them.
+          dependsOn: [...readable.map((r) => r.version), ...grants],
+          // A new Amazon Linux release would replace every member at once: only an explicit amiId rolls them.
+          ignoreChanges: args.amiId === undefined ? ["ami"] : [],
+        },
+      ),
+    );
+    new aws.ec2.VolumeAttachment(
+      `${id}-data-attachment`,
+      {
+        instanceId: instance.id,
+        volumeId: volume.id,
+        deviceName: "/dev/sdf",
+        // A replaced instance shuts mongod down cleanly before its volume moves to the new one.
+        stopInstanceBeforeDetaching: true,
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    new aws.route53.Record(
+      `${id}-dns`,
+      { zoneId: ctx.zone.zoneId, name: ctx.host, type: "A", ttl: 30, records: [instance.privateIp] },
+      { parent: this },
+    );
+  }
+
+  /** The AZ of a member; when AZs are outputs, their distinctness is checked once they are known. */
+  private memberAz(s: CommunitySettings, azs: pulumi.Input<string>[], slot: number): pulumi.Input<string> {
+    if (s.acceptQuorumLoss || azs.slice(0, MEMBER_COUNT).every(isPlainString)) return azs[slot];
+    return pulumi.all(azs.slice(0, MEMBER_COUNT)).apply((list) => {
+      checkMemberAzs(s.name, list);
+      return list[slot];
+    });
+  }
+
+  /** The member's key and certificate (DNS SAN = its stable name; 127.0.0.1 for the bootstrap's local admin). */
+  private issueMemberCertificate(
+    s: CommunitySettings,
+    id: string,
+    host: string,
+    ca: CertificateAuthority,
+  ): StoredSecret {
+    const key = new tls.PrivateKey(`${id}-key`, { algorithm: "RSA", rsaBits: 2048 }, { parent: this });
+    const request = new tls.CertRequest(
+      `${id}-csr`,
+      {
+        privateKeyPem: pulumi.secret(key.privateKeyPem),
+        subject: { commonName: host, organization: "Toucan MongoDB" },
+        dnsNames: [host],
+        ipAddresses: ["127.0.0.1"],
+      },
+      { parent: this },
+    );
+    const cert = new tls.LocallySignedCert(
+      `${id}-cert`,
+      {
+        certRequestPem: request.certRequestPem,
+        caPrivateKeyPem: pulumi.secret(ca.key.privateKeyPem),
+        caCertPem: ca.cert.certPem,
+        validityPeriodHours: MEMBER_CERT_HOURS,
+        // Renewed by `pulumi up` in its last 30 days; a member reads it when mongod (re)starts.
+        earlyRenewalHours: 30 * 24,
+        // server_auth for clients, client_auth for the connections members open to each other.
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
+      },
+      { parent: this },
+    );
+    // mongod's certificateKeyFile holds the certificate followed by its key.
+    const pem = pulumi.secret(
+      pulumi.all([cert.certPem, key.privateKeyPem]).apply(([c, k]) => `${c.trimEnd()}\n${k.trimEnd()}\n`),
+    );
+    return this.storeSecret(s, `${id}-tls`, `TLS certificate and key of MongoDB member ${host}`, pem, false);
+  }
+
+  /** A role that may be managed through SSM and read exactly the member's secrets. */
+  private createInstanceRole(
+    s: CommunitySettings,
+    id: string,
+    partition: pulumi.Output<string>,
+    region: pulumi.Output<string>,
+    readable: StoredSecret[],
+    kmsKeyId: pulumi.Input<string> | undefined,
+  ): { profile: aws.iam.InstanceProfile; grants: pulumi.Resource[] } {
+    const role = new aws.iam.Role(
+      ...applyTransform(
+        this.transforms.role,
+        `${id}-role`,
+        {
+          description: `MongoDB member ${id}: SSM access and its own secrets`,
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+            ],
+          }),
+          tags: s.tags,
+        },
+        { parent: this },
+      ),
+    );
+    const ssm = new aws.iam.RolePolicyAttachment(
+      `${id}-ssm`,
+      {
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      },
+      { parent: this },
+    );
+    const statements: object[] = [
+      {
+        Sid: "ReadOwnSecrets",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: readable.map((r) => r.secret.arn),
+      },
+    ];
+    if (kmsKeyId !== undefined) {
+      statements.push({
+        Sid: "DecryptOwnSecrets",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: kmsKeyId,
+        Condition: {
+          StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` },
+        },
+      });
+    }
+    const secrets = new aws.iam.RolePolicy(
+      `${id}-secrets`,
+      { role: role.name, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+      { parent: this },
+    );
+    const profile = new aws.iam.InstanceProfile(
+      `${id}-profile`,
+      { role: role.name, tags: s.tags },
+      { parent: this },
+    );
+    return { profile, grants: [ssm, secrets] };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // documentdb
+
+  private buildDocumentDb(s: DocumentDbSettings, args: MongoClusterArgs): Exposed {
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const securityGroup = this.createSecurityGroup(s, args.vpcId!, args.clientSecurityGroupIds ?? []);
+    const subnetGroup = new aws.docdb.SubnetGroup(
+      ...applyTransform(
+        this.transforms.subnetGroup,
+        `${s.name}-subnets`,
+        { description: `Subnets of DocumentDB ${s.name}`, subnetIds: args.subnetIds!, tags: s.tags },
+        { parent: this },
+      ),
+    );
+    const parameterGroup = new aws.docdb.ClusterParameterGroup(
+      ...applyTransform(
+        this.transforms.parameterGroup,
+        `${s.name}-params`,
+        {
+          family: s.parameterGroupFamily,
+          description: `DocumentDB ${s.name}: TLS required`,
+          parameters: [{ name: "tls", value: "enabled" }],
+          tags: s.tags,
+        },
+        { parent: this },
+      ),
+    );
+    const master = this.generatePassword(
+      s,
+      "master-password",
+      `Password of DocumentDB master user ${DOCUMENTDB_MASTER_USER}`,
+    );
+    const cluster = new aws.docdb.Cluster(
+      ...applyTransform(
+        this.transforms.cluster,
+        `${s.name}-cluster`,
+        {
+          engine: "docdb",
+          engineVersion: s.engineVersion,
+          masterUsername: DOCUMENTDB_MASTER_USER,
+          masterPassword: master.value,
+          port: MONGO_PORT,
+          dbSubnetGroupName: subnetGroup.name,
+          dbClusterParameterGroupName: parameterGroup.name,
+          vpcSecurityGroupIds: [securityGroup.id],
+          storageEncrypted: true,
+          kmsKeyId: args.kmsKeyId,
+          deletionProtection: s.protect,
+          backupRetentionPeriod: s.backupRetentionDays,
+          skipFinalSnapshot: s.skipFinalSnapshot,
+          finalSnapshotIdentifier: s.skipFinalSnapshot ? undefined : s.finalSnapshotIdentifier,
+          tags: s.tags,
+        },
+        { parent: this, protect: s.protect },
+      ),
+    );
+    const azs = args.availabilityZones!;
+    for (let i = 0; i < s.instanceCount; i++) {
+      new aws.docdb.ClusterInstance(
+        ...applyTransform(
+          this.transforms.clusterInstance,
+          `${s.name}-instance-${i + 1}`,
+          {
+            clusterIdentifier: cluster.id,
+            engine: "docdb",
+            instanceClass: s.instanceClass,
+            // In turn over the AZs: the writer and its first reader never share one.
+            availabilityZone: azs[i % azs.length],
+            autoMinorVersionUpgrade: true,
+            tags: s.tags,
+          },
+          { parent: this },
+        ),
+      );
+    }
+
+    const uri = (
+      endpoint: pulumi.Output<string>,
+      user: string,
+      password: pulumi.Input<string>,
+      extra?: Record<string, string>,
+    ) =>
+      pulumi.secret(
+        pulumi.all([endpoint, password]).apply(([host, pw]) =>
+          mongoUri({
+            user,
+            password: pw,
+            hosts: [`${host}:${MONGO_PORT}`],
+            database: s.database,
+            // DocumentDB does not support retryable writes.
+            retryWrites: false,
+            authSource: "admin",
+            replicaSet: DOCUMENTDB_REPLICA_SET,
+            tls: true,
+            tlsCAFile: s.tlsCAFile,
+            extra,
+          }),
+        ),
+      );
+    const reader = args.readOnlyUser ?? { name: DOCUMENTDB_MASTER_USER, password: master.value };
+    const readWrite = uri(cluster.endpoint, DOCUMENTDB_MASTER_USER, master.value);
+    const readOnly = uri(cluster.readerEndpoint, reader.name, reader.password, {
+      readPreference: "secondaryPreferred",
+    });
+    const hostSecret = this.storeSecret(s, `${s.name}-host`, "TOUCAN_MONGODB_HOST", readWrite, true);
+    const readonlyHostSecret = this.storeSecret(
+      s,
+      `${s.name}-readonly-host`,
+      "TOUCAN_MONGODB_READONLY_HOST",
+      readOnly,
+      true,
+    );
+    return {
+      mongodbHost: readWrite,
+      mongodbReadonlyHost: readOnly,
+      mongodbHostSecretArn: hostSecret.secret.arn,
+      mongodbReadonlyHostSecretArn: readonlyHostSecret.secret.arn,
+      tlsCAFile: s.tlsCAFile,
+      caSecretArn: undefined,
+      caCertificatePem: undefined,
+      caBundleUrl: region.apply(documentDbCaBundleUrl),
+      securityGroupId: securityGroup.id,
+      hosts: pulumi.all([cluster.endpoint, cluster.readerEndpoint]),
+      adminPasswordSecretArn: master.secret.arn,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // external
+
+  private buildExternal(s: ExternalSettings, args: MongoClusterArgs): Exposed {
+    const uris = args.uris!;
+    const readWrite = pulumi.secret(uris.readWrite);
+    const readOnly = pulumi.secret(uris.readOnly);
+    const hostSecret = this.storeSecret(s, `${s.name}-host`, "TOUCAN_MONGODB_HOST", readWrite, true);
+    const readonlyHostSecret = this.storeSecret(
+      s,
+      `${s.name}-readonly-host`,
+      "TOUCAN_MONGODB_READONLY_HOST",
+      readOnly,
+      true,
+    );
+    const caSecret =
+      args.caPem === undefined
+        ? undefined
+        : this.storeSecret(s, `${s.name}-ca`, "CA certificate of the external MongoDB", args.caPem, false);
+    return {
+      mongodbHost: readWrite,
+      mongodbReadonlyHost: readOnly,
+      mongodbHostSecretArn: hostSecret.secret.arn,
+      mongodbReadonlyHostSecretArn: readonlyHostSecret.secret.arn,
+      tlsCAFile: caSecret ? s.tlsCAFile : undefined,
+      caSecretArn: caSecret?.secret.arn,
+      caCertificatePem: args.caPem === undefined ? undefined : pulumi.output(args.caPem),
+      caBundleUrl: undefined,
+      securityGroupId: undefined,
+      // Host names are not credentials: drop the secretness they inherit from the connection string.
+      hosts: pulumi.unsecret(pulumi.output(uris.readWrite).apply(mongoUriHosts)),
+      adminPasswordSecretArn: undefined,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // shared
+
+  /** The database's group: 27017 from each client group, one rule each. */
+  private createSecurityGroup(
+    s: Common,
+    vpcId: pulumi.Input<string>,
+    clients: pulumi.Input<string>[],
+  ): aws.ec2.SecurityGroup {
+    const group = new aws.ec2.SecurityGroup(
+      ...applyTransform(
+        this.transforms.securityGroup,
+        `${s.name}-sg`,
+        { vpcId, description: `MongoDB ${s.name}`, tags: { ...s.tags, Name: `${s.name}-sg` } },
+        { parent: this },
+      ),
+    );
+    clients.forEach(
+      (client, i) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${s.name}-from-client-${i + 1}`,
+          {
+            securityGroupId: group.id,
+            referencedSecurityGroupId: client,
+            ipProtocol: "tcp",
+            fromPort: MONGO_PORT,
+            toPort: MONGO_PORT,
+            description: "MongoDB clients",
+            tags: s.tags,
+          },
+          { parent: this },
+        ),
+    );
+    return group;
+  }
+
+  /** A Secrets Manager secret and its value. */
+  private storeSecret(
+    s: Common,
+    logicalName: string,
+    description: string,
+    value: pulumi.Input<string>,
+    sensitive: boolean,
+  ): StoredSecret {
+    const secret = new aws.secretsmanager.Secret(
+      ...applyTransform(
+        this.transforms.secret,
+        logicalName,
+        { description: `${description} (${s.name})`, kmsKeyId: s.kmsKeyId, tags: s.tags },
+        { parent: this, protect: s.protect },
+      ),
+    );
+    const version = new aws.secretsmanager.SecretVersion(
+      `${logicalName}-value`,
+      { secretId: secret.id, secretString: sensitive ? pulumi.secret(value) : value },
+      { parent: this },
+    );
+    return { secret, version };
+  }
+
+  /**
+   * A generated password (letters and digits: valid in a keyfile, a DocumentDB master password and a
+   * URI alike) and the secret that holds it.
+   */
+  private generatePassword(s: Common, key: string, description: string, length = 32): GeneratedPassword {
+    const password = new random.RandomPassword(
+      `${s.name}-${key}-random`,
+      { length, special: false, minLower: 2, minUpper: 2, minNumeric: 2 },
+      { parent: this, protect: s.protect },
+    );
+    // `result` is a secret output of the provider; say so explicitly rather than rely on it.
+    const value = pulumi.secret(password.result);
+    return { ...this.storeSecret(s, `${s.name}-${key}`, description, value, true), value };
+  }
+}

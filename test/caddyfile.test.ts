@@ -1,0 +1,326 @@
+import * as assert from "assert";
+import { ToucanArgumentError } from "../components/errors";
+import { CaddyfileOptions, renderCaddyfile } from "../components/caddyfile";
+import { CaddySandbox } from "./support/caddy";
+
+/** Runs `fn`, expects a ToucanArgumentError, and returns it. */
+function argumentError(fn: () => unknown): ToucanArgumentError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ToucanArgumentError, `expected a ToucanArgumentError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected a ToucanArgumentError, nothing was thrown");
+}
+
+/** The body of the site block whose address line is exactly `address`. */
+function siteBlock(caddyfile: string, address: string): string {
+  const start = caddyfile.indexOf(`\n${address} {\n`);
+  assert.ok(start >= 0, `no site block ${JSON.stringify(address)} in:\n${caddyfile}`);
+  const end = caddyfile.indexOf("\n}\n", start);
+  return caddyfile.slice(start + address.length + 4, end);
+}
+
+const FILES = {
+  mode: "files",
+  certificateFile: "/certs/mydomain.com.crt",
+  keyFile: "/certs/mydomain.com.key",
+} as const;
+const TWO_NAMES: CaddyfileOptions = {
+  frontendName: "toucan.example.com",
+  backendName: "api-toucan.example.com",
+  tls: FILES,
+};
+
+describe("caddyfile: rendering", () => {
+  it("GIVEN two names and certificate files THEN each name proxies to its container with the files", () => {
+    const caddyfile = renderCaddyfile(TWO_NAMES);
+    assert.strictEqual(
+      siteBlock(caddyfile, "https://toucan.example.com"),
+      "\ttls /certs/mydomain.com.crt /certs/mydomain.com.key\n\treverse_proxy frontend:80",
+    );
+    assert.strictEqual(
+      siteBlock(caddyfile, "https://api-toucan.example.com"),
+      "\ttls /certs/mydomain.com.crt /certs/mydomain.com.key\n\treverse_proxy backend:80",
+    );
+  });
+
+  it("GIVEN a backend certificate THEN only the backend's site uses it", () => {
+    const caddyfile = renderCaddyfile({
+      ...TWO_NAMES,
+      tls: { ...FILES, backend: { certificateFile: "/certs/api.crt", keyFile: "/certs/api.key" } },
+    });
+    assert.match(siteBlock(caddyfile, "https://toucan.example.com"), /tls \/certs\/mydomain\.com\.crt/);
+    assert.match(
+      siteBlock(caddyfile, "https://api-toucan.example.com"),
+      /tls \/certs\/api\.crt \/certs\/api\.key/,
+    );
+  });
+
+  it("redirects plain HTTP for every name with a 308, to the HTTPS port when it is not 443", () => {
+    assert.strictEqual(
+      siteBlock(renderCaddyfile(TWO_NAMES), "http://toucan.example.com, http://api-toucan.example.com"),
+      "\tredir https://{host}{uri} 308",
+    );
+    assert.strictEqual(
+      siteBlock(
+        renderCaddyfile({ ...TWO_NAMES, httpsPort: 8443 }),
+        "http://toucan.example.com, http://api-toucan.example.com",
+      ),
+      "\tredir https://{host}:8443{uri} 308",
+    );
+  });
+
+  it("GIVEN same-domain mode THEN /_api and /_api/* go to the backend with the prefix stripped, the rest to the frontend", () => {
+    const caddyfile = renderCaddyfile({ frontendName: "toucan.example.com", tls: FILES });
+    assert.strictEqual(
+      siteBlock(caddyfile, "https://toucan.example.com"),
+      [
+        "\ttls /certs/mydomain.com.crt /certs/mydomain.com.key",
+        "\t@api path /_api /_api/*",
+        "\thandle @api {",
+        "\t\turi strip_prefix /_api",
+        "\t\treverse_proxy backend:80",
+        "\t}",
+        "\thandle {",
+        "\t\treverse_proxy frontend:80",
+        "\t}",
+      ].join("\n"),
+    );
+    assert.doesNotMatch(caddyfile, /api-toucan/);
+    assert.match(caddyfile, /^http:\/\/toucan\.example\.com \{$/m);
+  });
+
+  it("GIVEN the internal CA THEN every site says `tls internal`", () => {
+    const caddyfile = renderCaddyfile({ ...TWO_NAMES, tls: { mode: "internal" } });
+    assert.strictEqual(caddyfile.match(/^\ttls internal$/gm)?.length, 2);
+  });
+
+  it("GIVEN ACME THEN no site has a tls directive and the email is a global option", () => {
+    const caddyfile = renderCaddyfile({
+      ...TWO_NAMES,
+      tls: {
+        mode: "acme",
+        email: "ops@example.com",
+        caDirectoryUrl: "https://acme-staging-v02.api.letsencrypt.org/directory",
+      },
+    });
+    assert.doesNotMatch(caddyfile, /^\s*tls /m);
+    assert.match(
+      caddyfile,
+      /^\{\n\temail ops@example\.com\n\tacme_ca https:\/\/acme-staging-v02\.api\.letsencrypt\.org\/directory\n\}$/m,
+    );
+  });
+
+  it("GIVEN default ports and no options THEN there is no global options block", () => {
+    assert.doesNotMatch(renderCaddyfile(TWO_NAMES), /^\{$/m);
+  });
+
+  it("GIVEN test options THEN they are global options, first in the file", () => {
+    const caddyfile = renderCaddyfile({
+      ...TWO_NAMES,
+      httpPort: 8080,
+      httpsPort: 8443,
+      admin: false,
+      localCerts: true,
+      skipInstallTrust: true,
+    });
+    assert.ok(
+      caddyfile.startsWith(
+        "# Generated by pulumi-toucan (components/caddyfile.ts).\n{\n\thttp_port 8080\n\thttps_port 8443\n\tadmin off\n\tlocal_certs\n\tskip_install_trust\n}\n",
+      ),
+      caddyfile,
+    );
+    assert.match(renderCaddyfile({ ...TWO_NAMES, admin: "127.0.0.1:2999" }), /^\tadmin 127\.0\.0\.1:2999$/m);
+  });
+
+  it("points at the upstreams it is given", () => {
+    const caddyfile = renderCaddyfile({
+      ...TWO_NAMES,
+      frontendUpstream: "127.0.0.1:3001",
+      backendUpstream: "[::1]:3002",
+    });
+    assert.match(caddyfile, /reverse_proxy 127\.0\.0\.1:3001/);
+    assert.match(caddyfile, /reverse_proxy \[::1\]:3002/);
+  });
+
+  it("never touches headers (the vendor needs them all, Authorization above all)", () => {
+    for (const options of [TWO_NAMES, { frontendName: "toucan.example.com", tls: FILES }]) {
+      assert.doesNotMatch(renderCaddyfile(options), /header_up|header_down|^\s*header\s|request_header/m);
+    }
+  });
+});
+
+describe("caddyfile: argument checks", () => {
+  const refused: { options: CaddyfileOptions; argument: string; says: RegExp }[] = [
+    {
+      options: { ...TWO_NAMES, frontendName: "https://toucan.example.com" },
+      argument: "frontendName",
+      says: /scheme/,
+    },
+    {
+      options: { ...TWO_NAMES, backendName: "API.example.com" },
+      argument: "backendName",
+      says: /lower case/,
+    },
+    { options: { ...TWO_NAMES, sameDomain: true }, argument: "backendName", says: /sameDomain: true/ },
+    {
+      options: { frontendName: "toucan.example.com", sameDomain: false, tls: FILES },
+      argument: "backendName",
+      says: /is needed/,
+    },
+    {
+      options: { ...TWO_NAMES, backendName: "toucan.example.com" },
+      argument: "backendName",
+      says: /frontend's name too/,
+    },
+    {
+      options: { ...TWO_NAMES, frontendUpstream: "http://frontend:80" },
+      argument: "frontendUpstream",
+      says: /HOST:PORT/,
+    },
+    { options: { ...TWO_NAMES, backendUpstream: "backend" }, argument: "backendUpstream", says: /HOST:PORT/ },
+    {
+      options: { ...TWO_NAMES, backendUpstream: "backend:70000" },
+      argument: "backendUpstream",
+      says: /HOST:PORT/,
+    },
+    { options: { ...TWO_NAMES, httpPort: 0 }, argument: "httpPort", says: /not a port/ },
+    {
+      options: { ...TWO_NAMES, httpPort: 8443, httpsPort: 8443 },
+      argument: "httpsPort",
+      says: /also the HTTP port/,
+    },
+    { options: { ...TWO_NAMES, admin: "localhost 2019" }, argument: "admin", says: /listen address/ },
+    {
+      options: { ...TWO_NAMES, tls: { ...FILES, certificateFile: "certs/x.crt" } },
+      argument: "tls.certificateFile",
+      says: /absolute/,
+    },
+    {
+      options: { ...TWO_NAMES, tls: { ...FILES, keyFile: "/my certs/x.key" } },
+      argument: "tls.keyFile",
+      says: /spaces/,
+    },
+    {
+      options: {
+        frontendName: "toucan.example.com",
+        tls: { ...FILES, backend: { certificateFile: "/c/a.crt", keyFile: "/c/a.key" } },
+      },
+      argument: "tls.backend",
+      says: /same-domain mode/,
+    },
+    { options: { ...TWO_NAMES, tls: { mode: "acme", email: "ops" } }, argument: "tls.email", says: /email/ },
+    {
+      options: {
+        ...TWO_NAMES,
+        tls: { mode: "acme", email: "ops@example.com", caDirectoryUrl: "http://ca/dir" },
+      },
+      argument: "tls.caDirectoryUrl",
+      says: /https/,
+    },
+    {
+      options: { ...TWO_NAMES, localCerts: true, tls: { mode: "acme", email: "ops@example.com" } },
+      argument: "localCerts",
+      says: /contradicts/,
+    },
+    {
+      options: { frontendName: "toucan.localhost", tls: { mode: "acme", email: "ops@example.com" } },
+      argument: "frontendName",
+      says: /tls\.mode "internal"/,
+    },
+    {
+      options: { ...TWO_NAMES, tls: { mode: "self-signed" } as unknown as CaddyfileOptions["tls"] },
+      argument: "tls.mode",
+      says: /"files".*"internal".*"acme"/,
+    },
+  ];
+  for (const c of refused) {
+    it(`refuses a bad \`${c.argument}\` (${c.says.source})`, () => {
+      const error = argumentError(() => renderCaddyfile(c.options));
+      assert.strictEqual(error.argument, c.argument, error.message);
+      assert.match(error.message, c.says);
+      assert.match(error.message, /^Caddyfile: .* Fix: /);
+    });
+  }
+});
+
+describe("caddyfile: every variant passes `caddy validate` and is formatted as `caddy fmt` formats it", function () {
+  let sandbox: CaddySandbox;
+  let files: { certificateFile: string; keyFile: string };
+  let apiFiles: { certificateFile: string; keyFile: string };
+
+  before(() => {
+    sandbox = new CaddySandbox();
+    // Caddy loads the certificate files while validating, so they must exist and match.
+    files = sandbox.selfSignedCertificate(["toucan.example.com", "api-toucan.example.com"]);
+    apiFiles = sandbox.selfSignedCertificate(["api-toucan.example.com"], "api");
+  });
+  after(async () => {
+    await sandbox?.cleanup();
+  });
+
+  const variants: Record<string, () => CaddyfileOptions> = {
+    "two names, one certificate file pair": () => ({ ...TWO_NAMES, tls: { mode: "files", ...files } }),
+    "two names, a certificate per name": () => ({
+      ...TWO_NAMES,
+      tls: { mode: "files", ...files, backend: apiFiles },
+    }),
+    "same domain, certificate files": () => ({
+      frontendName: "toucan.example.com",
+      tls: { mode: "files", ...files },
+    }),
+    "two names, internal CA": () => ({
+      frontendName: "toucan.localhost",
+      backendName: "api-toucan.localhost",
+      tls: { mode: "internal" },
+      skipInstallTrust: true,
+    }),
+    "same domain, internal CA": () => ({
+      frontendName: "toucan.localhost",
+      tls: { mode: "internal" },
+      skipInstallTrust: true,
+    }),
+    "two names, ACME": () => ({ ...TWO_NAMES, tls: { mode: "acme", email: "ops@example.com" } }),
+    "same domain, ACME staging": () => ({
+      frontendName: "toucan.example.com",
+      tls: {
+        mode: "acme",
+        email: "ops@example.com",
+        caDirectoryUrl: "https://acme-staging-v02.api.letsencrypt.org/directory",
+      },
+    }),
+    "test options: ports, admin off, local certs, no trust install": () => ({
+      frontendName: "toucan.localhost",
+      backendName: "api-toucan.localhost",
+      tls: { mode: "internal" },
+      httpPort: 18080,
+      httpsPort: 18443,
+      admin: false,
+      localCerts: true,
+      skipInstallTrust: true,
+      frontendUpstream: "127.0.0.1:3001",
+      backendUpstream: "127.0.0.1:3002",
+    }),
+  };
+  Object.entries(variants).forEach(([label, options], i) => {
+    it(label, () => {
+      const caddyfile = renderCaddyfile(options());
+      const file = sandbox.write(`variant-${i}/Caddyfile`, caddyfile);
+      const result = sandbox.validate(file);
+      assert.ok(result.ok, `caddy validate failed:\n${result.output}\n--- Caddyfile ---\n${caddyfile}`);
+      assert.match(result.output, /Valid configuration/);
+      assert.doesNotMatch(result.output, /not formatted/);
+      assert.strictEqual(sandbox.format(file), caddyfile);
+    });
+  });
+
+  it("and `caddy validate` does fail on a broken file, so the checks above can fail", () => {
+    const file = sandbox.write(
+      "broken/Caddyfile",
+      "https://toucan.example.com {\n\ttls /nope.crt /nope.key\n}\n",
+    );
+    assert.strictEqual(sandbox.validate(file).ok, false);
+  });
+});

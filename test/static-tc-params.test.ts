@@ -1,0 +1,154 @@
+import * as assert from "assert";
+import { ToucanArgumentError } from "../components/errors";
+import {
+  EMBED_PARAMS_PATH,
+  TC_PARAMS_PATH,
+  normalizeApiBaseRoute,
+  renderEmbedParams,
+  renderTcParams,
+} from "../components/static/tc-params";
+
+/**
+ * How tools in the wild read tc-params.js (see DESIGN.md): strip the prefix, delete tabs, newlines
+ * and `;`, parse the rest as strict JSON.
+ */
+function parseLikeTheTools(source: string): Record<string, unknown> {
+  const prefix = "window.TC_PARAMS = ";
+  assert.ok(source.startsWith(prefix), `starts with ${JSON.stringify(prefix)}`);
+  return JSON.parse(source.slice(prefix.length).replace(/[\t\n;]/g, ""));
+}
+
+/** How a browser reads it. */
+function evaluateLikeABrowser(source: string): Record<string, unknown> {
+  const window: { TC_PARAMS?: Record<string, unknown> } = {};
+  new Function("window", source)(window);
+  return window.TC_PARAMS!;
+}
+
+describe("static: tc-params.js and embed-params.json", () => {
+  it("writes the generated files where the frontend reads them", () => {
+    assert.strictEqual(TC_PARAMS_PATH, "scripts/tc-params.js");
+    assert.strictEqual(EMBED_PARAMS_PATH, "embed-params.json");
+  });
+
+  it("GIVEN an API base route WHEN rendered THEN the tools' parse gives it back, trailing slash stripped", () => {
+    const source = renderTcParams({ apiBaseRoute: "https://toucan-api.example.com/" });
+    assert.match(
+      source,
+      /^window\.TC_PARAMS = \{\n {2}"API_BASEROUTE": "https:\/\/toucan-api\.example\.com"\n\};\n$/,
+    );
+    assert.deepStrictEqual(parseLikeTheTools(source), { API_BASEROUTE: "https://toucan-api.example.com" });
+  });
+
+  it("strips every trailing slash and keeps a path prefix", () => {
+    assert.strictEqual(
+      normalizeApiBaseRoute("https://toucan.example.com/_api//"),
+      "https://toucan.example.com/_api",
+    );
+    assert.strictEqual(normalizeApiBaseRoute("https://toucan.example.com"), "https://toucan.example.com");
+  });
+
+  it("writes MIXPANEL_ANALYTICS_ID only when given", () => {
+    assert.ok(
+      !(
+        "MIXPANEL_ANALYTICS_ID" in
+        parseLikeTheTools(renderTcParams({ apiBaseRoute: "https://a.example.com" }))
+      ),
+    );
+    const parsed = parseLikeTheTools(
+      renderTcParams({ apiBaseRoute: "https://a.example.com", mixpanelAnalyticsId: "abc123" }),
+    );
+    assert.strictEqual(parsed.MIXPANEL_ANALYTICS_ID, "abc123");
+  });
+
+  it("GIVEN values with quotes, backslashes, unicode, `;`, tabs and newlines THEN both tools and browsers read them back exactly", () => {
+    const extra = {
+      QUOTES: `say "hi" and 'bye'`,
+      BACKSLASH: "C:\\path\\to\\dir \\n not a newline",
+      UNICODE: "Café – 東京 – 🦜 – \u2028 line separator",
+      SEMICOLON: "a;b;;c; window.x = 1;",
+      WHITESPACE: "tab\there\nnewline\r\nend",
+      NESTED: { list: [1, 2.5, true, null, "x;y"], empty: {} },
+      "KEY;WITH;SEMICOLONS": "ok",
+    };
+    const source = renderTcParams({ apiBaseRoute: "https://api.example.com", extra });
+    const expected = { API_BASEROUTE: "https://api.example.com", ...extra };
+    assert.deepStrictEqual(parseLikeTheTools(source), expected);
+    assert.deepStrictEqual(evaluateLikeABrowser(source), expected);
+  });
+
+  it("escapes `;` and every non-ASCII character, so the file is ASCII and its only `;` ends the statement", () => {
+    const source = renderTcParams({ apiBaseRoute: "https://api.example.com", extra: { X: "é;🦜" } });
+    assert.ok(
+      [...source].every((c) => c.charCodeAt(0) < 0x80),
+      "ASCII only",
+    );
+    assert.strictEqual(source.indexOf(";"), source.length - 2);
+    assert.ok(!source.includes("\t"), "no raw tab");
+  });
+
+  it("GIVEN the image's embed-params.json THEN API_BASEROUTE is set and its other keys are kept", () => {
+    const out = renderEmbedParams(
+      { apiBaseRoute: "https://api.example.com/" },
+      '{"API_BASEROUTE": "http://localhost:5000", "EMBED_THEME": "light"}',
+    );
+    assert.deepStrictEqual(JSON.parse(out), {
+      API_BASEROUTE: "https://api.example.com",
+      EMBED_THEME: "light",
+    });
+    assert.deepStrictEqual(JSON.parse(renderEmbedParams({ apiBaseRoute: "https://api.example.com" })), {
+      API_BASEROUTE: "https://api.example.com",
+    });
+  });
+
+  it("rejects an embed-params.json from the image that is not a JSON object", () => {
+    assert.throws(() => renderEmbedParams({ apiBaseRoute: "https://a.example.com" }, "not json"), /not JSON/);
+    assert.throws(
+      () => renderEmbedParams({ apiBaseRoute: "https://a.example.com" }, "[1]"),
+      /not a JSON object/,
+    );
+  });
+
+  const badRoutes: Array<[string, RegExp]> = [
+    ["", /must be a URL/],
+    ["toucan-api.example.com", /not an absolute URL/],
+    ["/_api", /not an absolute URL/],
+    ["http://toucan-api.example.com", /must use https/],
+    ["ftp://toucan-api.example.com", /must be an https/],
+    ["https://user:pw@toucan-api.example.com", /credentials/],
+    ["https://toucan-api.example.com/?x=1", /query string/],
+    ["https://toucan-api.example.com/#top", /fragment/],
+    [" https://toucan-api.example.com", /whitespace/],
+  ];
+  for (const [value, problem] of badRoutes) {
+    it(`rejects API_BASEROUTE ${JSON.stringify(value)} with an error naming the argument and the value`, () => {
+      assert.throws(
+        () => renderTcParams({ apiBaseRoute: value }),
+        (error: unknown) =>
+          error instanceof ToucanArgumentError &&
+          error.argument === "apiBaseRoute" &&
+          problem.test(error.message) &&
+          error.message.includes("Fix:"),
+      );
+    });
+  }
+
+  it("accepts http:// on localhost only", () => {
+    assert.strictEqual(normalizeApiBaseRoute("http://localhost:8000/"), "http://localhost:8000");
+    assert.strictEqual(normalizeApiBaseRoute("http://127.0.0.1:8000"), "http://127.0.0.1:8000");
+  });
+
+  it("rejects extra keys that JSON cannot hold or that have their own argument", () => {
+    const api = "https://a.example.com";
+    assert.throws(() => renderTcParams({ apiBaseRoute: api, extra: { API_BASEROUTE: "x" } }), /apiBaseRoute/);
+    assert.throws(() => renderTcParams({ apiBaseRoute: api, extra: { N: Number.NaN } }), /finite number/);
+    assert.throws(
+      () => renderTcParams({ apiBaseRoute: api, extra: { F: (() => 1) as unknown as string } }),
+      /JSON cannot hold/,
+    );
+    assert.throws(
+      () => renderTcParams({ apiBaseRoute: api, mixpanelAnalyticsId: "" }),
+      /mixpanelAnalyticsId/,
+    );
+  });
+});
