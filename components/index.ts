@@ -10,3 +10,4 @@ export * from "./caddyfile";
 export * from "./mongo-cluster";
 export { renderMongoUserData, MongoMemberBootstrap, MongoBootstrapUsers } from "./mongo-user-data";
 export * as staticAssets from "./static";
+export * from "./toucan-service";
