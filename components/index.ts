@@ -11,3 +11,5 @@ export * from "./mongo-cluster";
 export { renderMongoUserData, MongoMemberBootstrap, MongoBootstrapUsers } from "./mongo-user-data";
 export * as staticAssets from "./static";
 export * from "./toucan-service";
+export * from "./redis-cache";
+export * from "./shared-storage";
