@@ -264,6 +264,14 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetIds: pulumi.Output<string[]>;
   /** The AZ of each subnet pair. */
   readonly availabilityZones: pulumi.Output<string[]>;
+  /** How many AZs (and subnet pairs): known at construction, so composing components can size their children. */
+  readonly azCount: number;
+  /** The private subnet ids one by one (a plain array: its length is known before deployment). */
+  readonly privateSubnetIdList: pulumi.Output<string>[];
+  /** The public subnet ids one by one. */
+  readonly publicSubnetIdList: pulumi.Output<string>[];
+  /** The AZ of each subnet pair, one by one. */
+  readonly availabilityZoneList: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     const normalized = validateNetworkArgs(name, args);
@@ -278,6 +286,10 @@ export class Network extends pulumi.ComponentResource {
       this.publicSubnetIds = pulumi.output(e.publicSubnetIds);
       this.privateSubnetIds = pulumi.output(e.privateSubnetIds);
       this.availabilityZones = pulumi.output(e.availabilityZones);
+      this.azCount = e.availabilityZones.length;
+      this.privateSubnetIdList = e.privateSubnetIds.map((id) => pulumi.output(id));
+      this.publicSubnetIdList = e.publicSubnetIds.map((id) => pulumi.output(id));
+      this.availabilityZoneList = e.availabilityZones.map((az) => pulumi.output(az));
       this.registerOutputs(this.outputs());
       return;
     }
@@ -300,6 +312,10 @@ export class Network extends pulumi.ComponentResource {
     this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
     this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
     this.availabilityZones = azs;
+    this.azCount = normalized.azCount;
+    this.privateSubnetIdList = privateSubnets.map((s) => s.id);
+    this.publicSubnetIdList = publicSubnets.map((s) => s.id);
+    this.availabilityZoneList = privateSubnets.map((s) => s.availabilityZone);
     this.registerOutputs(this.outputs());
   }
 

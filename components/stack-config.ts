@@ -120,3 +120,125 @@ export function networkArgsFromConfig(config: ConfigReader): NetworkArgs {
     nat: config.oneOf<NatStrategy>("nat", ["perAz", "single", "none"]),
   };
 }
+
+/** The engines the root program can build for Mongo. */
+const MONGO_ENGINES = ["community", "documentdb", "external"] as const;
+
+/**
+ * The whole topology's arguments from config (the root program's `platform: aws`). Imported lazily
+ * by type only, so this module stays free of resource code.
+ */
+export function toucanArgsFromConfig(config: ConfigReader): import("./toucan").ToucanArgs {
+  const frontendDomain = config.str("frontendDomain");
+  if (frontendDomain === undefined) {
+    throw new ToucanArgumentError(
+      "stack config",
+      "toucan:frontendDomain",
+      undefined,
+      "is required: it is the public name of Toucan",
+      "pulumi config set frontendDomain toucan.example.com",
+    );
+  }
+  const mongoEngine = config.oneOf("mongoEngine", MONGO_ENGINES) ?? "community";
+  const mongoUri = config.str("mongoUri");
+  const mongoReadonlyUri = config.str("mongoReadonlyUri");
+  return {
+    version: config.str("version"),
+    backendVersion: config.str("backendVersion"),
+    frontendVersion: config.str("frontendVersion"),
+    allowFloatingVersion: config.bool("allowFloatingVersion"),
+    frontendDomain,
+    backendDomain: config.str("backendDomain"),
+    sameDomain: config.bool("sameDomain"),
+    zoneId: config.str("zoneId"),
+    certificateArn: config.str("certificateArn"),
+    network: networkArgsFromConfig(config),
+    mongo: {
+      engine: mongoEngine,
+      ...(mongoEngine === "community"
+        ? {
+            version: config.str("mongoVersion"),
+            instanceType: config.str("mongoInstanceType"),
+            volumeSizeGiB: config.int("mongoVolumeSizeGiB"),
+          }
+        : {}),
+      ...(mongoEngine === "documentdb" ? { instanceClass: config.str("documentdbInstanceClass") } : {}),
+      ...(mongoEngine === "external" && mongoUri && mongoReadonlyUri
+        ? { uris: { readWrite: mongoUri, readOnly: mongoReadonlyUri } }
+        : {}),
+    },
+    redis: {
+      nodeType: config.str("redisNodeType"),
+      numReplicas: config.int("redisReplicas"),
+    },
+    loadBalancer: {
+      mode: config.oneOf("loadBalancerMode", ["shared", "dedicated"] as const),
+      idleTimeoutSeconds: config.int("idleTimeoutSeconds"),
+    },
+    backend: {
+      cpu: config.int("backendCpu"),
+      memory: config.int("backendMemory"),
+      desiredCount: config.int("backendCount"),
+      gunicornWorkers: config.int("gunicornWorkers"),
+      extraConnectors: config.list("extraConnectors"),
+      oldAugmentWhitelist: config.list("oldAugmentWhitelist"),
+    },
+    ...staticFrontendFromConfig(config),
+    protect: config.bool("protect"),
+  };
+}
+
+/** `frontendMode: static` serves the frontend from S3 + CloudFront (files from the image, or a folder). */
+function staticFrontendFromConfig(
+  config: ConfigReader,
+): Pick<import("./toucan").ToucanArgs, "staticFrontend" | "frontend"> {
+  const mode = config.oneOf("frontendMode", ["containers", "static"] as const) ?? "containers";
+  const frontend = {
+    cpu: config.int("frontendCpu"),
+    memory: config.int("frontendMemory"),
+    desiredCount: config.int("frontendCount"),
+  };
+  if (mode === "containers") return { frontend };
+  const directory = config.str("frontendAssetsDir");
+  return {
+    staticFrontend: {
+      assets: directory ? { directory } : undefined,
+      mixpanelAnalyticsId: config.str("mixpanelAnalyticsId"),
+    },
+  };
+}
+
+/** The single-host layout's arguments from config (the root program's `platform: docker`). */
+export function singleHostArgsFromConfig(config: ConfigReader): import("./single-host").SingleHostArgs {
+  const frontendDomain = config.str("frontendDomain") ?? "toucan.localhost";
+  const tlsMode = config.oneOf("tlsMode", ["internal", "files", "acme"] as const) ?? "internal";
+  const tls =
+    tlsMode === "files"
+      ? {
+          mode: "files" as const,
+          certificateFile: config.str("tlsCertificateFile") ?? "",
+          keyFile: config.str("tlsKeyFile") ?? "",
+        }
+      : tlsMode === "acme"
+        ? { mode: "acme" as const, email: config.str("acmeEmail") ?? "" }
+        : { mode: "internal" as const };
+  return {
+    version: config.str("version"),
+    backendVersion: config.str("backendVersion"),
+    frontendVersion: config.str("frontendVersion"),
+    allowFloatingVersion: config.bool("allowFloatingVersion"),
+    frontendDomain,
+    backendDomain: config.str("backendDomain"),
+    sameDomain: config.bool("sameDomain"),
+    tls,
+    httpPort: config.int("httpPort"),
+    httpsPort: config.int("httpsPort"),
+    host: config.str("dockerHost"),
+    backend: {
+      gunicornWorkers: config.int("gunicornWorkers"),
+      extraConnectors: config.list("extraConnectors"),
+      oldAugmentWhitelist: config.list("oldAugmentWhitelist"),
+    },
+    protect: config.bool("protect"),
+  };
+}

@@ -8,7 +8,12 @@ import Ajv2020 from "ajv/dist/2020";
 import { planProgram } from "../tools/plan-runner";
 import { readProject, qualify } from "../tools/project";
 import { renderReadme } from "../tools/config-doc";
-import { ConfigReader, networkArgsFromConfig } from "../components/stack-config";
+import {
+  ConfigReader,
+  networkArgsFromConfig,
+  singleHostArgsFromConfig,
+  toucanArgsFromConfig,
+} from "../components/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCHEMA = path.resolve(ROOT, "..", "shared", "reference", "pulumi-project.schema.json");
@@ -50,12 +55,26 @@ describe("root program", () => {
       const project = readProject(ROOT);
       const read = new Set<string>();
       const reader = new ConfigReader({ name: project.name, get: (key) => (read.add(key), undefined) });
+      const answers = (values: Record<string, string>) =>
+        new ConfigReader({ name: project.name, get: (key) => (read.add(key), values[key]) });
       networkArgsFromConfig(reader);
-      networkArgsFromConfig(
-        new ConfigReader({
-          name: project.name,
-          get: (key) => (read.add(key), key === "vpcId" ? "vpc-1" : undefined),
+      networkArgsFromConfig(answers({ vpcId: "vpc-1" }));
+      toucanArgsFromConfig(answers({ frontendDomain: "t.example.com" }));
+      toucanArgsFromConfig(
+        answers({ frontendDomain: "t.example.com", frontendMode: "static", mongoEngine: "documentdb" }),
+      );
+      toucanArgsFromConfig(
+        answers({
+          frontendDomain: "t.example.com",
+          mongoEngine: "external",
+          mongoUri: "a",
+          mongoReadonlyUri: "b",
         }),
+      );
+      singleHostArgsFromConfig(answers({ tlsMode: "files" }));
+      singleHostArgsFromConfig(answers({ tlsMode: "acme" }));
+      assert.ok(
+        read.has("frontendAssetsDir") && read.has("acmeEmail") && read.has("documentdbInstanceClass"),
       );
       for (const key of read) {
         const decl = project.config[key];
@@ -99,8 +118,36 @@ describe("root program", () => {
         assert.equal(new Set(inTier.map((s) => s.inputs.availabilityZone)).size, 3);
       }
       assert.equal(graph.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 3);
-      for (const r of graph.resources.filter((r) => r.type.startsWith("aws:"))) {
+      const networkTypes = [
+        "vpc",
+        "subnet",
+        "natGateway",
+        "eip",
+        "routeTable",
+        "routeTableAssociation",
+        "internetGateway",
+        "vpcEndpoint",
+      ];
+      const networkResources = graph.resources.filter((r) =>
+        networkTypes.some((t) => r.type.startsWith(`aws:ec2/${t}:`)),
+      );
+      assert.ok(networkResources.length >= 25);
+      for (const r of networkResources)
         assert.equal(r.parent, network[0].urn, `${r.name} is not a child of the Network`);
+      const toucan = graph.resources.find((r) => r.type === "toucan:aws:Toucan")!;
+      assert.equal(network[0].parent, toucan.urn);
+    });
+
+    it("registers the same resources in preview as in an update, for every demo config", async () => {
+      for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi\.demo.*\.yaml$/.test(f))) {
+        const configFile = path.join(ROOT, file);
+        const update = await planProgram({ programDir: ROOT, configFile });
+        const preview = await planProgram({ programDir: ROOT, configFile, preview: true });
+        assert.deepEqual(
+          preview.graph.resources.map((r) => r.urn).sort(),
+          update.graph.resources.map((r) => r.urn).sort(),
+          file,
+        );
       }
     });
   });
@@ -113,6 +160,7 @@ describe("root program", () => {
       assert.equal(run.status, 0, run.stderr);
       assert.ok(Date.now() - started < 10_000, "the plan of the demo config took 10 s or more");
       assert.match(run.stdout, /toucan \(toucan:aws:Network\)/);
+      assert.match(run.stdout, /toucan \(toucan:aws:Toucan\)/);
       const graph = JSON.parse(fs.readFileSync(out, "utf8"));
       assert.deepEqual(Object.keys(graph).sort(), ["config", "outputs", "project", "resources", "stack"]);
       assert.equal(graph.project, "toucan");
@@ -133,13 +181,18 @@ describe("root program", () => {
         "type",
         "urn",
       ]);
-      assert.equal(graph.outputs.availabilityZones.length, 3);
+      assert.equal(graph.outputs.frontendUrl, "https://toucan.example.com");
+      assert.equal(graph.outputs.backendUrl, "https://api-toucan.example.com");
+      assert.ok(!JSON.stringify(graph).includes('__provider":"exports'), "dynamic provider code in the plan");
     });
 
     it("exits non-zero with the component's message alone on a config error", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
       const file = path.join(dir, "Pulumi.bad.yaml");
-      fs.writeFileSync(file, "config:\n  toucan:azCount: 1\n");
+      fs.writeFileSync(
+        file,
+        "config:\n  toucan:version: v100.5.1\n  toucan:frontendDomain: toucan.example.com\n  toucan:zoneId: Z1\n  toucan:azCount: 1\n",
+      );
       const run = runPlanCli(["--config", file]);
       assert.equal(run.status, 1);
       assert.equal(run.stdout, "");

@@ -70,7 +70,7 @@ function programEntry(dir: string, main?: string): string {
 async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) {
-    if (key === "__esModule" || typeof value === "function") continue;
+    if (key === "__esModule" || typeof value === "function" || value === undefined) continue;
     if (pulumi.Output.isInstance(value)) {
       if (await isSecretOutput(value)) {
         out[key] = SECRET_MARKER;
@@ -83,6 +83,13 @@ async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<
     }
   }
   return redact(out) as Record<string, unknown>;
+}
+
+/** Marker for a dynamic resource's serialized provider: code with machine-specific paths, not a setting. */
+export const DYNAMIC_PROVIDER_MARKER = "[dynamic provider code]";
+
+function withoutProviderCode(inputs: Record<string, unknown>): Record<string, unknown> {
+  return "__provider" in inputs ? { ...inputs, __provider: DYNAMIC_PROVIDER_MARKER } : inputs;
 }
 
 export async function planProgram(options: PlanOptions): Promise<PlanResult> {
@@ -133,7 +140,7 @@ export async function planProgram(options: PlanOptions): Promise<PlanResult> {
       provider: r.provider ?? null,
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
-      inputs: redact(r.inputs) as Record<string, unknown>,
+      inputs: redact(withoutProviderCode(r.inputs)) as Record<string, unknown>,
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
       ignoreChanges: r.ignoreChanges,

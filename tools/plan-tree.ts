@@ -47,7 +47,16 @@ const KEY_SETTINGS: Record<string, string[]> = {
   "docker:index/container:Container": ["image", "name"],
 };
 
-const SKIP = new Set(["tags", "tagsAll", "__defaults", "policy", "userData", "containerDefinitions"]);
+const SKIP = new Set([
+  "tags",
+  "tagsAll",
+  "__defaults",
+  "__provider",
+  "code",
+  "policy",
+  "userData",
+  "containerDefinitions",
+]);
 
 function short(value: unknown): string {
   let text = typeof value === "string" ? value : JSON.stringify(value);

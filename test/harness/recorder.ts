@@ -117,6 +117,15 @@ export class Recording {
   }
 }
 
+// The SDK stamps a stack trace on every internal promise for its leak report; under ts-node each
+// trace goes through source-map support, which made a 160-resource program take seconds. The
+// recording runtime does not use the leak report, so it skips the stamp (4x faster plans).
+
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+};
+debuggable.debuggablePromise = (p) => p;
+
 // The SDK's serializer drops an input whose Output resolved to undefined, together with its
 // dependencies, so the monitor never sees it. Wrap it to catch that case where it happens.
 

@@ -1,0 +1,887 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentChecks } from "./errors";
+import { Network, NetworkArgs, validateNetworkArgs } from "./network";
+import {
+  StaticFrontend,
+  StaticAssets,
+  validateStaticFrontendArgs,
+  StaticFrontendArgs,
+} from "./static-frontend";
+import { MongoCluster, MongoClusterArgs, validateMongoClusterArgs } from "./mongo-cluster";
+import { RedisCache, RedisCacheArgs, validateRedisCacheArgs } from "./redis-cache";
+import { SharedStorage, SharedStorageArgs, validateSharedStorageArgs } from "./shared-storage";
+import { Certificate, CertificateArgs, validateCertificateArgs } from "./certificate";
+import { LoadBalancer, LoadBalancerArgs, LoadBalancerMode, validateLoadBalancerArgs } from "./load-balancer";
+import {
+  ToucanService,
+  ToucanServiceArgs,
+  InitContainer,
+  ServiceVolume,
+  ContainerMount,
+  validateToucanServiceArgs,
+} from "./toucan-service";
+import { certificateCovers } from "./hostnames";
+import {
+  API_PATH_PREFIX,
+  apiBaseRoute,
+  backendEnvironment,
+  gunicornWorkers,
+  redisVariableNames,
+  resolveImages,
+  vcpuFromCpuUnits,
+  RedisVariableNames,
+  ToucanVersionArgs,
+} from "./toucan-config";
+
+/** Where the Mongo CA file lives inside the backend container (named by `tlsCAFile`). */
+const CA_VOLUME = "mongo-ca";
+const STORAGE_VOLUME = "storage";
+/** Small pinned images for the init container that writes the Mongo CA before the backend starts. */
+const CA_WRITER_IMAGE = "public.ecr.aws/docker/library/busybox:1.36.1";
+const CA_DOWNLOADER_IMAGE = "public.ecr.aws/amazonlinux/amazonlinux:2023-minimal";
+
+/** Sizing and settings of one Fargate tier. */
+export interface TierArgs {
+  /**
+   * Fargate CPU units.
+   * @default 1024 (1 vCPU) for the backend, 256 for the frontend
+   */
+  cpu?: number;
+  /**
+   * Memory in MiB.
+   * @default 2048 for the backend, 512 for the frontend
+   */
+  memory?: number;
+  /**
+   * Number of tasks; at least 2 so the tier survives the loss of an AZ.
+   * @default 2
+   */
+  desiredCount?: number;
+  /** Extra plain environment variables (never credentials: use `secrets`). */
+  environment?: Record<string, pulumi.Input<string>>;
+  /** Extra secrets: environment variable name -> Secrets Manager secret ARN. */
+  secrets?: Record<string, pulumi.Input<string>>;
+}
+
+export interface BackendArgs extends TierArgs {
+  /**
+   * `TOUCAN_GUNICORN_WORKERS`.
+   * @default 2 * vCPU + 1 from the task's CPU, the vendor's formula
+   */
+  gunicornWorkers?: number;
+  /**
+   * Connectors whose dependencies the backend installs at start (`TOUCAN_EXTRA_CONNECTORS`).
+   * @example ["azure_mssql", "oracle"]
+   */
+  extraConnectors?: string[];
+  /** Small apps that keep the old augment syntax (`TOUCAN_OLD_AUGMENT_WHITELIST`). */
+  oldAugmentWhitelist?: string[];
+  /**
+   * The environment variable names under which the backend receives Redis. The vendor does not
+   * document them: see `RedisVariableNames` for the defaults, an assumption you can change.
+   */
+  redisVariables?: Partial<RedisVariableNames>;
+}
+
+export interface StaticFrontendSettings {
+  /**
+   * Where the files come from.
+   * @default the frontend image of the configured version, read from its registry at deployment
+   */
+  assets?: StaticAssets;
+  /** Extra keys of `scripts/tc-params.js`, and the Mixpanel id. */
+  tcParams?: StaticFrontendArgs["tcParams"];
+  mixpanelAnalyticsId?: string;
+  /** Other StaticFrontend settings. */
+  priceClass?: StaticFrontendArgs["priceClass"];
+  gracePeriodSeconds?: number;
+}
+
+export interface ScreenshotArgs {
+  /** The screenshot service's image. */
+  image: string;
+  /**
+   * Port it listens on (it is not behind the load balancer; it reaches the frontend and backend
+   * through their public names, as the vendor requires).
+   * @default 80
+   */
+  port?: number;
+  cpu?: number;
+  memory?: number;
+  /** @default 2 */
+  desiredCount?: number;
+  environment?: Record<string, pulumi.Input<string>>;
+  secrets?: Record<string, pulumi.Input<string>>;
+}
+
+export interface ToucanArgs extends ToucanVersionArgs {
+  /**
+   * Public name of the frontend.
+   * @example "toucan.example.com"
+   */
+  frontendDomain: string;
+  /**
+   * Public name of the backend. Leave it out (or set `sameDomain`) to serve the backend under
+   * `https://<frontendDomain>/_api`, the prefix stripped before it reaches the backend.
+   * @default same-domain mode
+   * @example "api-toucan.example.com"
+   */
+  backendDomain?: string;
+  /**
+   * Serve the backend under `/_api` on the frontend's name.
+   * @default true when `backendDomain` is not set
+   */
+  sameDomain?: boolean;
+  /**
+   * Route 53 hosted zone of the names: validates the certificate and gets alias records.
+   * Required unless `certificateArn` is given (and then no DNS record is created).
+   */
+  zoneId?: pulumi.Input<string>;
+  /** An existing ACM certificate (in the stack's region) instead of a DNS-validated one. */
+  certificateArn?: pulumi.Input<string>;
+  /**
+   * The names the existing certificate covers, so the component can check they cover the Toucan names.
+   * @default not checked
+   */
+  certificateDomains?: string[];
+
+  /** Network settings, or an existing Network component. @default a new 3-AZ VPC with a NAT per AZ */
+  network?: NetworkArgs | Network;
+  /** Mongo settings (the network, clients and protection are filled in), or an existing MongoCluster. */
+  mongo?:
+    | Omit<MongoClusterArgs, "vpcId" | "subnetIds" | "availabilityZones" | "clientSecurityGroupIds">
+    | MongoCluster;
+  /** Redis settings, or an existing RedisCache. */
+  redis?: Omit<RedisCacheArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds"> | RedisCache;
+  /** Shared storage settings, or an existing SharedStorage. */
+  storage?:
+    | Omit<SharedStorageArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientRoleArns">
+    | SharedStorage;
+  /** Load balancer settings. */
+  loadBalancer?: Pick<
+    LoadBalancerArgs,
+    "idleTimeoutSeconds" | "ingressCidrs" | "sslPolicy" | "deletionProtection" | "accessLogs"
+  > & {
+    /**
+     * `shared`: one ALB routes both names (cheaper); `dedicated`: one ALB per tier (the vendor's layout).
+     * @default "shared"
+     */
+    mode?: LoadBalancerMode;
+  };
+  /** An existing ECS cluster. @default one is created, with Container Insights */
+  cluster?: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
+  /** Backend tier. */
+  backend?: BackendArgs;
+  /** Frontend tier (containers behind the load balancer). */
+  frontend?: TierArgs;
+  /**
+   * Serve the frontend's static files from S3 through CloudFront instead of frontend containers
+   * (the vendor's "I do not use Nginx in production" setup). In same-domain mode CloudFront also
+   * sends `/_api/*` to the backend's load balancer.
+   * @default frontend containers
+   */
+  staticFrontend?: StaticFrontendSettings;
+  /** An optional screenshot service. */
+  screenshot?: ScreenshotArgs;
+  /**
+   * Private registry credentials (a Secrets Manager secret with `username` and `password`) for custom images.
+   */
+  registryCredentialsSecretArn?: pulumi.Input<string>;
+  /**
+   * Protect stateful resources (Mongo data, EFS, Redis, secrets) from deletion and replacement.
+   * @default true
+   */
+  protect?: boolean;
+  /** Tags for every resource. */
+  tags?: Record<string, string>;
+}
+
+const COMPONENT = "toucan:aws:Toucan";
+
+/** A map of outputs as one output, for stack outputs other stacks read with a StackReference. */
+function recordOutput(values: Record<string, pulumi.Input<string>>): pulumi.Output<Record<string, string>> {
+  return pulumi.output(values) as pulumi.Output<Record<string, string>>;
+}
+
+/**
+ * ECS `maximumPercent` that lets exactly one new task start at a time during a deployment: the backend
+ * runs its database migrations at boot, so a version change must not start several new tasks at once.
+ * ECS allows floor(desired * max / 100) tasks in all, so 100 + ceil(100 / desired) gives desired + 1.
+ */
+export function oneAtATimeMaximumPercent(desiredCount: number): number {
+  return 100 + Math.ceil(100 / desiredCount);
+}
+
+/** What the plain arguments decide, before anything exists. */
+interface Plan {
+  sameDomain: boolean;
+  staticFrontend: boolean;
+  backendImage: string;
+  frontendImage: string;
+  apiBaseRoute: string;
+  frontendUrl: string;
+  /** The names the load balancer's certificate must cover. */
+  names: string[];
+  azCount: number;
+}
+
+/** Ids of the pieces built before each child: real Outputs when building, placeholders when validating. */
+interface Refs {
+  vpcId: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<string>[];
+  publicSubnetIds: pulumi.Input<string>[];
+  availabilityZones: pulumi.Input<string>[];
+  backendSecurityGroupId: pulumi.Input<string>;
+  backendTaskRole: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
+  certificateArn: pulumi.Input<string>;
+  cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
+  mongo: {
+    hostSecretArn: pulumi.Input<string>;
+    readonlyHostSecretArn: pulumi.Input<string>;
+    tlsCAFile?: string;
+    caSecretArn?: pulumi.Input<string>;
+    caBundleUrl?: pulumi.Input<string>;
+  };
+  redis: {
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    tls: boolean;
+    urlSecretArn: pulumi.Input<string>;
+    authTokenSecretArn?: pulumi.Input<string>;
+  };
+  storage: {
+    fileSystemId: pulumi.Input<string>;
+    accessPointId: pulumi.Input<string>;
+    fileSystemArn: pulumi.Input<string>;
+    accessPointArn: pulumi.Input<string>;
+  };
+  loadBalancer?: LoadBalancer;
+}
+
+type Tier = "frontend" | "backend";
+
+const PLANNED = "planned-by-toucan";
+
+/** Placeholder ids: the children's own checks run on them before anything is registered. */
+function placeholderRefs(plan: Plan, azs: string[] | undefined): Refs {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:123456789012:${resource}`;
+  const list = (prefix: string) =>
+    Array.from({ length: plan.azCount }, (_, i) => `${prefix}-${PLANNED}-${i + 1}`);
+  return {
+    vpcId: `vpc-${PLANNED}`,
+    privateSubnetIds: list("subnet-private"),
+    publicSubnetIds: list("subnet-public"),
+    availabilityZones: azs ?? list("az"),
+    backendSecurityGroupId: `sg-${PLANNED}`,
+    backendTaskRole: { arn: arn("iam", `role/${PLANNED}`), name: PLANNED },
+    certificateArn: arn("acm", `certificate/${PLANNED}`),
+    cluster: { arn: arn("ecs", `cluster/${PLANNED}`), name: PLANNED },
+    mongo: {
+      hostSecretArn: arn("secretsmanager", `secret:${PLANNED}-host`),
+      readonlyHostSecretArn: arn("secretsmanager", `secret:${PLANNED}-readonly`),
+      tlsCAFile: "/etc/ssl/toucan/mongo-ca.pem",
+      caSecretArn: arn("secretsmanager", `secret:${PLANNED}-ca`),
+    },
+    redis: {
+      host: PLANNED,
+      port: 6379,
+      tls: true,
+      urlSecretArn: arn("secretsmanager", `secret:${PLANNED}-redis`),
+    },
+    storage: {
+      fileSystemId: `fs-${PLANNED}`,
+      accessPointId: `fsap-${PLANNED}`,
+      fileSystemArn: arn("elasticfilesystem", `file-system/fs-${PLANNED}`),
+      accessPointArn: arn("elasticfilesystem", `access-point/fsap-${PLANNED}`),
+    },
+  };
+}
+
+function networkArgsFor(args: ToucanArgs, tags: Record<string, string>): NetworkArgs {
+  return { tags, ...(args.network instanceof Network ? {} : args.network) };
+}
+
+function mongoArgsFor(
+  args: ToucanArgs,
+  refs: Refs,
+  protect: boolean,
+  tags: Record<string, string>,
+): MongoClusterArgs {
+  const settings = (args.mongo instanceof MongoCluster ? {} : args.mongo) ?? {};
+  if (settings.engine === "external") return { protect, tags, ...settings };
+  return {
+    protect,
+    tags,
+    ...settings,
+    vpcId: refs.vpcId,
+    subnetIds: refs.privateSubnetIds,
+    availabilityZones: refs.availabilityZones,
+    clientSecurityGroupIds: [refs.backendSecurityGroupId],
+  };
+}
+
+function redisArgsFor(
+  args: ToucanArgs,
+  refs: Refs,
+  protect: boolean,
+  tags: Record<string, string>,
+): RedisCacheArgs {
+  return {
+    protect,
+    tags,
+    ...(args.redis instanceof RedisCache ? {} : args.redis),
+    vpcId: refs.vpcId,
+    subnetIds: refs.privateSubnetIds,
+    clientSecurityGroupIds: [refs.backendSecurityGroupId],
+  };
+}
+
+function storageArgsFor(
+  args: ToucanArgs,
+  refs: Refs,
+  protect: boolean,
+  tags: Record<string, string>,
+): SharedStorageArgs {
+  return {
+    protect,
+    tags,
+    ...(args.storage instanceof SharedStorage ? {} : args.storage),
+    vpcId: refs.vpcId,
+    subnetIds: refs.privateSubnetIds,
+    clientSecurityGroupIds: [refs.backendSecurityGroupId],
+    clientRoleArns: [refs.backendTaskRole.arn],
+  };
+}
+
+function certificateArgsFor(args: ToucanArgs, plan: Plan, tags: Record<string, string>): CertificateArgs {
+  return { domainNames: plan.names, zoneId: args.zoneId, tags };
+}
+
+/**
+ * The load balancer's targets. With a static frontend only the backend is behind it; in same-domain
+ * mode CloudFront strips `/_api` and forwards the frontend's Host, so the backend answers that name.
+ */
+function loadBalancerArgsFor(
+  args: ToucanArgs,
+  plan: Plan,
+  refs: Refs,
+  tags: Record<string, string>,
+): LoadBalancerArgs {
+  const backendTarget = plan.sameDomain
+    ? plan.staticFrontend
+      ? { hostnames: [args.frontendDomain], healthCheckPath: "/", port: 80 }
+      : { pathPrefix: API_PATH_PREFIX, healthCheckPath: "/", port: 80 }
+    : { hostnames: [args.backendDomain!], healthCheckPath: "/", port: 80 };
+  const { mode, ...settings } = args.loadBalancer ?? {};
+  return {
+    ...settings,
+    mode: plan.staticFrontend ? "shared" : mode,
+    vpcId: refs.vpcId,
+    publicSubnetIds: refs.publicSubnetIds,
+    certificateArn: refs.certificateArn,
+    // With a static frontend in same-domain mode the frontend's name points at CloudFront, not here.
+    zoneId: plan.staticFrontend && plan.sameDomain ? undefined : args.zoneId,
+    targets: plan.staticFrontend
+      ? { backend: backendTarget }
+      : {
+          frontend: { hostnames: [args.frontendDomain], healthCheckPath: "/tucana-version.txt", port: 80 },
+          backend: backendTarget,
+        },
+    tags,
+  };
+}
+
+function attachmentFor(refs: Refs, tier: Tier): ToucanServiceArgs["loadBalancer"] {
+  const lb = refs.loadBalancer;
+  if (!lb) {
+    return { targetGroupArn: `arn:aws:elasticloadbalancing:${PLANNED}`, securityGroupId: `sg-${PLANNED}-lb` };
+  }
+  return {
+    targetGroupArn: lb.targetGroupArns[tier],
+    securityGroupId: lb.securityGroupIds[tier],
+    targetGroupArnSuffix: lb.targetGroupArnSuffixes[tier],
+    loadBalancerArnSuffix: lb.loadBalancerArnSuffixes[tier],
+    readyResources: lb.readyResources,
+  };
+}
+
+/** The CA file named in `tlsCAFile`, written into a shared task volume by an init container. */
+function mongoCaDelivery(refs: Refs): {
+  volumes: ServiceVolume[];
+  mounts: ContainerMount[];
+  initContainers: InitContainer[];
+} {
+  const { tlsCAFile, caSecretArn, caBundleUrl } = refs.mongo;
+  if (tlsCAFile === undefined || (caSecretArn === undefined && caBundleUrl === undefined)) {
+    return { volumes: [], mounts: [], initContainers: [] };
+  }
+  const dir = tlsCAFile.slice(0, tlsCAFile.lastIndexOf("/")) || "/";
+  const target = `/ca/${tlsCAFile.slice(tlsCAFile.lastIndexOf("/") + 1)}`;
+  const writer: InitContainer = caSecretArn
+    ? {
+        name: "mongo-ca",
+        image: CA_WRITER_IMAGE,
+        command: ["sh", "-c", `printf '%s\\n' "$MONGO_CA_PEM" > ${target} && chmod 0444 ${target}`],
+        secrets: { MONGO_CA_PEM: caSecretArn },
+        mounts: [{ volume: CA_VOLUME, containerPath: "/ca" }],
+      }
+    : {
+        name: "mongo-ca",
+        image: CA_DOWNLOADER_IMAGE,
+        command: ["sh", "-c", `curl -fsSL --retry 5 -o ${target} "$MONGO_CA_URL" && chmod 0444 ${target}`],
+        environment: { MONGO_CA_URL: caBundleUrl! },
+        mounts: [{ volume: CA_VOLUME, containerPath: "/ca" }],
+      };
+  return {
+    volumes: [{ name: CA_VOLUME }],
+    mounts: [{ volume: CA_VOLUME, containerPath: dir, readOnly: true }],
+    initContainers: [writer],
+  };
+}
+
+function backendArgsFor(
+  name: string,
+  args: ToucanArgs,
+  plan: Plan,
+  refs: Refs,
+  tags: Record<string, string>,
+): ToucanServiceArgs {
+  const component = `Toucan "${name}"`;
+  const backend = args.backend ?? {};
+  const cpu = backend.cpu ?? 1024;
+  const desiredCount = backend.desiredCount ?? 2;
+  const ca = mongoCaDelivery(refs);
+  const redisNames = redisVariableNames(backend.redisVariables);
+  const environment = backendEnvironment(
+    {
+      workers: backend.gunicornWorkers ?? gunicornWorkers(vcpuFromCpuUnits(cpu, component), component),
+      extraConnectors: backend.extraConnectors,
+      oldAugmentWhitelist: backend.oldAugmentWhitelist,
+      redis: { host: refs.redis.host, port: refs.redis.port, tls: refs.redis.tls },
+      redisVariables: backend.redisVariables,
+      extra: backend.environment,
+    },
+    component,
+  );
+  return {
+    cluster: refs.cluster,
+    vpcId: refs.vpcId,
+    subnetIds: refs.privateSubnetIds,
+    image: plan.backendImage,
+    repositoryCredentialsSecretArn: args.registryCredentialsSecretArn,
+    cpu,
+    memory: backend.memory ?? 2048,
+    desiredCount,
+    environment,
+    secrets: {
+      TOUCAN_MONGODB_HOST: refs.mongo.hostSecretArn,
+      TOUCAN_MONGODB_READONLY_HOST: refs.mongo.readonlyHostSecretArn,
+      [redisNames.url]: refs.redis.urlSecretArn,
+      ...(refs.redis.authTokenSecretArn ? { [redisNames.password]: refs.redis.authTokenSecretArn } : {}),
+      ...backend.secrets,
+    },
+    volumes: [
+      {
+        name: STORAGE_VOLUME,
+        efs: {
+          fileSystemId: refs.storage.fileSystemId,
+          accessPointId: refs.storage.accessPointId,
+          fileSystemArn: refs.storage.fileSystemArn,
+          accessPointArn: refs.storage.accessPointArn,
+        },
+      },
+      ...ca.volumes,
+    ],
+    mounts: [{ volume: STORAGE_VOLUME, containerPath: "/app/storage" }, ...ca.mounts],
+    initContainers: ca.initContainers,
+    loadBalancer: attachmentFor(refs, "backend"),
+    securityGroupId: refs.backendSecurityGroupId,
+    taskRole: refs.backendTaskRole,
+    deployment: { minimumHealthyPercent: 100, maximumPercent: oneAtATimeMaximumPercent(desiredCount) },
+    tags,
+  };
+}
+
+function frontendArgsFor(
+  args: ToucanArgs,
+  plan: Plan,
+  refs: Refs,
+  tags: Record<string, string>,
+): ToucanServiceArgs {
+  const frontend = args.frontend ?? {};
+  return {
+    cluster: refs.cluster,
+    vpcId: refs.vpcId,
+    subnetIds: refs.privateSubnetIds,
+    image: plan.frontendImage,
+    repositoryCredentialsSecretArn: args.registryCredentialsSecretArn,
+    cpu: frontend.cpu ?? 256,
+    memory: frontend.memory ?? 512,
+    desiredCount: frontend.desiredCount ?? 2,
+    environment: { API_BASEROUTE: plan.apiBaseRoute, ...frontend.environment },
+    secrets: frontend.secrets,
+    loadBalancer: attachmentFor(refs, "frontend"),
+    tags,
+  };
+}
+
+function screenshotArgsFor(
+  screenshot: ScreenshotArgs,
+  refs: Refs,
+  tags: Record<string, string>,
+): ToucanServiceArgs {
+  return {
+    cluster: refs.cluster,
+    vpcId: refs.vpcId,
+    subnetIds: refs.privateSubnetIds,
+    image: screenshot.image,
+    containerPort: screenshot.port ?? 80,
+    cpu: screenshot.cpu ?? 1024,
+    memory: screenshot.memory ?? 2048,
+    desiredCount: screenshot.desiredCount ?? 2,
+    environment: screenshot.environment,
+    secrets: screenshot.secrets,
+    tags,
+  };
+}
+
+function staticFrontendArgsFor(
+  args: ToucanArgs,
+  plan: Plan,
+  refs: Refs,
+  protect: boolean,
+  tags: Record<string, string>,
+): StaticFrontendArgs {
+  const settings = args.staticFrontend ?? {};
+  return {
+    domainName: args.frontendDomain,
+    zoneId: args.zoneId,
+    assets: settings.assets ?? { image: plan.frontendImage },
+    ...(plan.sameDomain
+      ? { api: { originDomainName: refs.loadBalancer?.dnsNames.backend ?? `${PLANNED}.elb.amazonaws.com` } }
+      : { apiBaseRoute: plan.apiBaseRoute }),
+    tcParams: settings.tcParams,
+    mixpanelAnalyticsId: settings.mixpanelAnalyticsId,
+    priceClass: settings.priceClass,
+    gracePeriodSeconds: settings.gracePeriodSeconds,
+    protect,
+    tags,
+  };
+}
+
+/** Checks the arguments of the whole topology, children included, before anything is registered. */
+export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
+  const component = `Toucan "${name}"`;
+  const checks = new ArgumentChecks(component);
+  const images = resolveImages(args, component);
+  const sameDomain = args.sameDomain ?? args.backendDomain === undefined;
+  checks.require(
+    !(args.sameDomain === true && args.backendDomain !== undefined),
+    "backendDomain",
+    args.backendDomain,
+    "is set together with `sameDomain: true`",
+    "remove backendDomain to serve the backend under /_api, or remove sameDomain",
+  );
+  const route = apiBaseRoute(
+    {
+      frontendName: args.frontendDomain,
+      backendName: sameDomain ? undefined : args.backendDomain,
+      sameDomain,
+    },
+    component,
+  );
+  const names = sameDomain ? [args.frontendDomain] : [args.frontendDomain, args.backendDomain!];
+  checks.require(
+    args.zoneId !== undefined || args.certificateArn !== undefined,
+    "zoneId",
+    undefined,
+    "is needed to validate a certificate for the Toucan names",
+    "give the Route 53 hosted zone id of the names, or an existing certificateArn",
+  );
+  if (args.certificateDomains) {
+    for (const host of names) {
+      checks.require(
+        args.certificateDomains.some((n) => certificateCovers([n], host)),
+        "certificateDomains",
+        args.certificateDomains,
+        `do not cover ${host}`,
+        `use a certificate for ${names.join(" and ")} (or a wildcard that covers them)`,
+      );
+    }
+  }
+  for (const [tier, desired] of [
+    ["backend", args.backend?.desiredCount],
+    ["frontend", args.frontend?.desiredCount],
+  ] as const) {
+    checks.require(
+      desired === undefined || (Number.isInteger(desired) && desired >= 2),
+      `${tier}.desiredCount`,
+      desired,
+      "runs fewer than 2 tasks, so the tier does not survive the loss of an AZ",
+      "run at least 2 tasks",
+    );
+  }
+  checks.require(
+    !(args.staticFrontend && args.frontend),
+    "frontend",
+    args.frontend,
+    "sizes frontend containers, but `staticFrontend` serves the frontend from S3 and CloudFront",
+    "remove `frontend`, or remove `staticFrontend` to run frontend containers",
+  );
+  checks.throwIfAny();
+
+  // The network decides how many subnets the children get.
+  let azCount: number;
+  let azs: string[] | undefined;
+  if (args.network instanceof Network) {
+    azCount = args.network.azCount;
+  } else {
+    const network = networkArgsFor(args, args.tags ?? {});
+    const normalized = validateNetworkArgs(name, network);
+    azCount = normalized?.azCount ?? network.existing!.availabilityZones.length;
+    azs = network.existing?.availabilityZones ?? network.availabilityZones;
+  }
+  const plan: Plan = {
+    sameDomain,
+    staticFrontend: args.staticFrontend !== undefined,
+    backendImage: images.backendImage,
+    frontendImage: images.frontendImage,
+    apiBaseRoute: route,
+    frontendUrl: `https://${args.frontendDomain}`,
+    names,
+    azCount,
+  };
+
+  // Every child's own checks, on placeholder ids, so a bad child argument registers nothing.
+  const refs = placeholderRefs(plan, azs);
+  const tags = args.tags ?? {};
+  const protect = args.protect ?? true;
+  if (!(args.mongo instanceof MongoCluster))
+    validateMongoClusterArgs(`${name}-mongo`, mongoArgsFor(args, refs, protect, tags));
+  if (!(args.redis instanceof RedisCache))
+    validateRedisCacheArgs(`${name}-redis`, redisArgsFor(args, refs, protect, tags));
+  if (!(args.storage instanceof SharedStorage)) {
+    validateSharedStorageArgs(`${name}-storage`, storageArgsFor(args, refs, protect, tags));
+  }
+  if (args.certificateArn === undefined)
+    validateCertificateArgs(`${name}-cert`, certificateArgsFor(args, plan, tags));
+  validateLoadBalancerArgs(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags));
+  validateToucanServiceArgs(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags));
+  if (plan.staticFrontend) {
+    validateStaticFrontendArgs(`${name}-static`, staticFrontendArgsFor(args, plan, refs, protect, tags));
+  } else {
+    validateToucanServiceArgs(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags));
+  }
+  if (args.screenshot)
+    validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
+  return plan;
+}
+
+/**
+ * The whole redundant Toucan topology on AWS: a 3-AZ network, a MongoDB replica set, Redis with a
+ * replica, EFS for the backend's storage, an HTTPS load balancer and two Fargate services of at least
+ * two tasks each (or the frontend on S3 + CloudFront). Every piece can be replaced by an existing one.
+ *
+ * @example
+ * ```ts
+ * const toucan = new Toucan("toucan", {
+ *   version: "v100.5.1",
+ *   frontendDomain: "toucan.example.com",
+ *   backendDomain: "api-toucan.example.com",
+ *   zoneId: "Z0123456789ABCDEFGHIJ",
+ * });
+ * export const url = toucan.frontendUrl;
+ * ```
+ */
+export class Toucan extends pulumi.ComponentResource {
+  /** The frontend's public URL. */
+  readonly frontendUrl: pulumi.Output<string>;
+  /** The backend's public base URL (`API_BASEROUTE`). */
+  readonly backendUrl: pulumi.Output<string>;
+  /** DNS names of the load balancer(s), per tier (`frontend`, `backend`). */
+  readonly loadBalancerDnsNames: pulumi.Output<Record<string, string>>;
+  /** Security groups: `loadBalancer`, `backend`, `frontend` (containers only), `mongo`, `redis`, `storage`. */
+  readonly securityGroupIds: pulumi.Output<Record<string, string>>;
+  /** ECS service names, per tier. */
+  readonly serviceNames: pulumi.Output<Record<string, string>>;
+  /** Secrets Manager ARNs of the connection strings: `mongodbHost`, `mongodbReadonlyHost`, `redisUrl`. */
+  readonly connectionSecretArns: pulumi.Output<Record<string, string>>;
+  /** The VPC. */
+  readonly vpcId: pulumi.Output<string>;
+  /** With a static frontend: the CloudFront distribution's id. */
+  readonly distributionId?: pulumi.Output<string>;
+
+  readonly network: Network;
+  readonly mongo: MongoCluster;
+  readonly redis: RedisCache;
+  readonly storage: SharedStorage;
+  readonly loadBalancer: LoadBalancer;
+  readonly backend: ToucanService;
+  readonly frontend?: ToucanService;
+  readonly staticFrontend?: StaticFrontend;
+  readonly screenshot?: ToucanService;
+
+  constructor(name: string, args: ToucanArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const plan = validateToucanArgs(name, args);
+    super(COMPONENT, name, {}, opts);
+    const tags = args.tags ?? {};
+    const protect = args.protect ?? true;
+    const child = { parent: this };
+
+    this.network =
+      args.network instanceof Network ? args.network : new Network(name, networkArgsFor(args, tags), child);
+    const backendSecurityGroup = this.createBackendSecurityGroup(name, tags);
+    const backendTaskRole = this.createBackendTaskRole(name, tags);
+    const refs: Refs = {
+      ...placeholderRefs(plan, undefined),
+      vpcId: this.network.vpcId,
+      privateSubnetIds: this.network.privateSubnetIdList,
+      publicSubnetIds: this.network.publicSubnetIdList,
+      availabilityZones: this.network.availabilityZoneList,
+      backendSecurityGroupId: backendSecurityGroup.id,
+      backendTaskRole: { arn: backendTaskRole.arn, name: backendTaskRole.name },
+    };
+    this.mongo =
+      args.mongo instanceof MongoCluster
+        ? args.mongo
+        : new MongoCluster(`${name}-mongo`, mongoArgsFor(args, refs, protect, tags), child);
+    this.redis =
+      args.redis instanceof RedisCache
+        ? args.redis
+        : new RedisCache(`${name}-redis`, redisArgsFor(args, refs, protect, tags), child);
+    this.storage =
+      args.storage instanceof SharedStorage
+        ? args.storage
+        : new SharedStorage(`${name}-storage`, storageArgsFor(args, refs, protect, tags), child);
+    refs.mongo = {
+      hostSecretArn: this.mongo.mongodbHostSecretArn,
+      readonlyHostSecretArn: this.mongo.mongodbReadonlyHostSecretArn,
+      tlsCAFile: this.mongo.tlsCAFile,
+      caSecretArn: this.mongo.caSecretArn,
+      caBundleUrl: this.mongo.caBundleUrl,
+    };
+    refs.redis = {
+      host: this.redis.primaryEndpoint,
+      port: this.redis.port,
+      tls: this.redis.tls,
+      urlSecretArn: this.redis.urlSecretArn,
+      authTokenSecretArn: this.redis.authTokenSecretArn,
+    };
+    refs.storage = {
+      fileSystemId: this.storage.fileSystemId,
+      accessPointId: this.storage.accessPointId,
+      fileSystemArn: this.storage.fileSystemArn,
+      accessPointArn: this.storage.accessPointArn,
+    };
+    refs.certificateArn =
+      args.certificateArn ?? new Certificate(`${name}-cert`, certificateArgsFor(args, plan, tags), child).arn;
+    this.loadBalancer = new LoadBalancer(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags), child);
+    refs.loadBalancer = this.loadBalancer;
+    refs.cluster = args.cluster ?? this.createCluster(name, tags);
+    this.backend = new ToucanService(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags), child);
+    if (plan.staticFrontend) {
+      this.staticFrontend = new StaticFrontend(
+        `${name}-static`,
+        staticFrontendArgsFor(args, plan, refs, protect, tags),
+        child,
+      );
+      this.distributionId = this.staticFrontend.distributionId;
+    } else {
+      this.frontend = new ToucanService(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags), child);
+    }
+    if (args.screenshot) {
+      this.screenshot = new ToucanService(
+        `${name}-screenshot`,
+        screenshotArgsFor(args.screenshot, refs, tags),
+        child,
+      );
+    }
+
+    this.frontendUrl = pulumi.output(plan.frontendUrl);
+    this.backendUrl = pulumi.output(plan.apiBaseRoute);
+    this.vpcId = this.network.vpcId;
+    this.loadBalancerDnsNames = recordOutput(this.loadBalancer.dnsNames);
+    const optional = (key: string, value: pulumi.Output<string> | undefined) =>
+      value ? { [key]: value } : {};
+    this.securityGroupIds = recordOutput({
+      loadBalancer: this.loadBalancer.securityGroupIds.backend,
+      backend: this.backend.securityGroupId,
+      ...optional("frontend", this.frontend?.securityGroupId),
+      ...optional("mongo", this.mongo.securityGroupId),
+      ...optional("redis", this.redis.securityGroupId),
+      ...optional("storage", this.storage.securityGroupId),
+    });
+    this.serviceNames = recordOutput({
+      backend: this.backend.serviceName,
+      ...optional("frontend", this.frontend?.serviceName),
+      ...optional("screenshot", this.screenshot?.serviceName),
+    });
+    this.connectionSecretArns = recordOutput({
+      mongodbHost: this.mongo.mongodbHostSecretArn,
+      mongodbReadonlyHost: this.mongo.mongodbReadonlyHostSecretArn,
+      redisUrl: this.redis.urlSecretArn,
+    });
+    this.registerOutputs({
+      frontendUrl: this.frontendUrl,
+      backendUrl: this.backendUrl,
+      loadBalancerDnsNames: this.loadBalancerDnsNames,
+      securityGroupIds: this.securityGroupIds,
+      serviceNames: this.serviceNames,
+      connectionSecretArns: this.connectionSecretArns,
+      vpcId: this.vpcId,
+      distributionId: this.distributionId,
+    });
+  }
+
+  /**
+   * The backend's security group is made here, before the data tier, so Mongo, Redis and EFS can admit
+   * it; the backend service adds the load balancer's ingress to it.
+   */
+  private createBackendSecurityGroup(name: string, tags: Record<string, string>): aws.ec2.SecurityGroup {
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-backend`,
+      {
+        vpcId: this.network.vpcId,
+        description: "Toucan backend tasks",
+        tags: { ...tags, Name: `${name}-backend` },
+      },
+      { parent: this },
+    );
+    // All egress: the backend pulls from quay.io, installs extra connectors at start and its
+    // connectors reach the customers' own databases and APIs on any port.
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-backend-all`,
+      {
+        securityGroupId: group.id,
+        ipProtocol: "-1",
+        cidrIpv4: "0.0.0.0/0",
+        description: "image pulls, connectors, AWS APIs",
+      },
+      { parent: this },
+    );
+    return group;
+  }
+
+  /** Made here so the EFS file-system policy can grant it before the service exists. */
+  private createBackendTaskRole(name: string, tags: Record<string, string>): aws.iam.Role {
+    return new aws.iam.Role(
+      `${name}-backend-task`,
+      {
+        description: "Toucan backend tasks",
+        assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs-tasks.amazonaws.com" }),
+        tags,
+      },
+      { parent: this },
+    );
+  }
+
+  private createCluster(name: string, tags: Record<string, string>) {
+    const cluster = new aws.ecs.Cluster(
+      `${name}-cluster`,
+      { settings: [{ name: "containerInsights", value: "enabled" }], tags },
+      { parent: this },
+    );
+    return { arn: cluster.arn, name: cluster.name };
+  }
+}

@@ -1,0 +1,419 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { Toucan, ToucanArgs, oneAtATimeMaximumPercent } from "../components/toucan";
+import { ToucanArgumentError } from "../components/errors";
+import { rewritePath } from "../components/load-balancer";
+import { planProgram } from "../tools/plan-runner";
+import { record, recordFailure, Recording, RecordedResource } from "./harness/recorder";
+import { Secret, reveal, redact } from "./harness/values";
+
+const ROOT = path.resolve(__dirname, "..");
+
+const SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const LISTENER = "aws:lb/listener:Listener";
+const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
+const SERVICE = "aws:ecs/service:Service";
+
+const BASE: ToucanArgs = {
+  version: "v100.5.1",
+  frontendDomain: "toucan.example.com",
+  backendDomain: "api-toucan.example.com",
+  zoneId: "Z0123456789EXAMPLE",
+};
+
+async function planOf(configFile: string): Promise<Recording> {
+  return (await planProgram({ programDir: ROOT, configFile: path.join(ROOT, configFile) })).recording;
+}
+
+interface ContainerDefinition {
+  name: string;
+  image: string;
+  essential?: boolean;
+  environment?: { name: string; value: string }[];
+  secrets?: { name: string; valueFrom: string }[];
+  mountPoints?: { sourceVolume: string; containerPath: string; readOnly?: boolean }[];
+  dependsOn?: { containerName: string; condition: string }[];
+}
+
+function containers(taskDefinition: RecordedResource): ContainerDefinition[] {
+  return JSON.parse(reveal(taskDefinition.inputs.containerDefinitions) as string) as ContainerDefinition[];
+}
+
+function taskDefinitionOf(recording: Recording, tier: string): RecordedResource {
+  const found = recording.byType(TASK_DEFINITION).filter((t) => t.name.includes(`-${tier}`));
+  assert.equal(found.length, 1, `one ${tier} task definition`);
+  return found[0];
+}
+
+function mainContainer(recording: Recording, tier: string): ContainerDefinition {
+  const defs = containers(taskDefinitionOf(recording, tier));
+  const main = defs.find((d) => d.essential !== false);
+  assert.ok(main, `${tier} has an essential container`);
+  return main;
+}
+
+function envOf(container: ContainerDefinition): Record<string, string> {
+  return Object.fromEntries((container.environment ?? []).map((e) => [e.name, e.value]));
+}
+
+/** The security group a recorded SG id belongs to. */
+function groupById(recording: Recording, id: unknown): RecordedResource {
+  const group = recording.byType(SG).find((g) => g.outputs.id === id);
+  assert.ok(group, `no security group with id ${String(id)}`);
+  return group;
+}
+
+function ingressOf(recording: Recording, group: RecordedResource): RecordedResource[] {
+  return recording.byType(SG_INGRESS).filter((r) => r.inputs.securityGroupId === group.outputs.id);
+}
+
+describe("Toucan (the redundant topology of Pulumi.demo.yaml)", function () {
+  let recording: Recording;
+
+  before(async () => {
+    recording = await planOf("Pulumi.demo.yaml");
+  });
+
+  function loadBalancerGroup(): RecordedResource {
+    const groups = recording.byType(SG).filter((g) => g.name.includes("-lb"));
+    assert.equal(groups.length, 1, "shared mode has one load balancer security group");
+    return groups[0];
+  }
+
+  function serviceGroup(tier: string): RecordedResource {
+    const service = recording.byType(SERVICE).find((s) => s.name.includes(`-${tier}`))!;
+    const ids = (service.inputs.networkConfiguration as { securityGroups: string[] }).securityGroups;
+    assert.equal(ids.length, 1);
+    return groupById(recording, ids[0]);
+  }
+
+  it("admits only HTTP and HTTPS from the internet to the load balancer", () => {
+    const rules = ingressOf(recording, loadBalancerGroup());
+    assert.deepEqual(rules.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(), [
+      [443, 443, "0.0.0.0/0"],
+      [80, 80, "0.0.0.0/0"],
+    ]);
+  });
+
+  it("admits only the container port from the load balancer's group to each service", () => {
+    const lb = loadBalancerGroup();
+    for (const tier of ["backend", "frontend"]) {
+      const rules = ingressOf(recording, serviceGroup(tier));
+      assert.equal(rules.length, 1, `${tier} has one ingress rule`);
+      assert.equal(rules[0].inputs.fromPort, 80);
+      assert.equal(rules[0].inputs.toPort, 80);
+      assert.equal(rules[0].inputs.referencedSecurityGroupId, lb.outputs.id);
+      assert.equal(rules[0].inputs.cidrIpv4, undefined);
+    }
+  });
+
+  it("lets the load balancer reach only the services' groups", () => {
+    const lb = loadBalancerGroup();
+    const egress = recording.byType(SG_EGRESS).filter((r) => r.inputs.securityGroupId === lb.outputs.id);
+    const targets = egress.map((r) => r.inputs.referencedSecurityGroupId).sort();
+    assert.deepEqual(
+      targets,
+      [serviceGroup("backend").outputs.id, serviceGroup("frontend").outputs.id].sort(),
+    );
+    for (const rule of egress) assert.equal(rule.inputs.fromPort, 80);
+  });
+
+  it("admits only the backend's group to Mongo, Redis and EFS, on their ports", () => {
+    const backend = serviceGroup("backend");
+    const expected: Record<string, number> = { mongo: 27017, redis: 6379, storage: 2049 };
+    for (const [tier, port] of Object.entries(expected)) {
+      const group = recording.byType(SG).find((g) => g.name.includes(`-${tier}`));
+      assert.ok(group, `no ${tier} security group`);
+      const external = ingressOf(recording, group).filter(
+        (r) => r.inputs.referencedSecurityGroupId !== group.outputs.id,
+      );
+      assert.ok(external.length >= 1, `${tier} admits nobody`);
+      for (const rule of external) {
+        assert.equal(
+          rule.inputs.referencedSecurityGroupId,
+          backend.outputs.id,
+          `${tier} admits another group`,
+        );
+        assert.equal(rule.inputs.fromPort, port);
+        assert.equal(rule.inputs.toPort, port);
+      }
+    }
+  });
+
+  it("answers HTTP with a 301 to HTTPS, and serves HTTPS with a TLS 1.2+ policy", () => {
+    const listeners = recording.byType(LISTENER);
+    const http = listeners.find((l) => l.inputs.port === 80)!;
+    const https = listeners.find((l) => l.inputs.port === 443)!;
+    const [action] = http.inputs.defaultActions as {
+      type: string;
+      redirect: { protocol: string; statusCode: string; port: string };
+    }[];
+    assert.equal(action.type, "redirect");
+    assert.equal(action.redirect.protocol, "HTTPS");
+    assert.equal(action.redirect.statusCode, "HTTP_301");
+    assert.equal(https.inputs.protocol, "HTTPS");
+    assert.match(https.inputs.sslPolicy as string, /^ELBSecurityPolicy-TLS13-1-2-/);
+  });
+
+  it("injects the Mongo and Redis connection strings as secrets, never as plain environment", () => {
+    const backend = mainContainer(recording, "backend");
+    const secrets = Object.fromEntries((backend.secrets ?? []).map((s) => [s.name, s.valueFrom]));
+    for (const name of ["TOUCAN_MONGODB_HOST", "TOUCAN_MONGODB_READONLY_HOST", "TOUCAN_REDIS_URL"]) {
+      assert.match(secrets[name], /^arn:aws:secretsmanager:eu-west-1:123456789012:secret:/, name);
+    }
+    for (const def of recording.byType(TASK_DEFINITION).flatMap(containers)) {
+      for (const { name, value } of def.environment ?? []) {
+        assert.ok(!/:\/\/[^/\s]*:[^@/\s]+@/.test(value), `${def.name} has a credential in plain ${name}`);
+        assert.ok(
+          !["TOUCAN_MONGODB_HOST", "TOUCAN_MONGODB_READONLY_HOST", "TOUCAN_REDIS_URL"].includes(name),
+        );
+      }
+    }
+  });
+
+  it("never prints a generated password", () => {
+    const passwords = recording
+      .byType("random:index/randomPassword:RandomPassword")
+      .map((p) => reveal(p.outputs.result) as string);
+    assert.ok(passwords.length > 0);
+    const printed = JSON.stringify(recording.resources.map((r) => redact(r.inputs)));
+    for (const password of passwords) assert.ok(!printed.includes(password));
+  });
+
+  it("mounts EFS at /app/storage with transit encryption and IAM authorization", () => {
+    const taskDefinition = taskDefinitionOf(recording, "backend");
+    const volumes = taskDefinition.inputs.volumes as {
+      name: string;
+      efsVolumeConfiguration?: {
+        transitEncryption: string;
+        authorizationConfig: { iam: string; accessPointId: string };
+      };
+    }[];
+    const efs = volumes.find((v) => v.efsVolumeConfiguration)!;
+    assert.equal(efs.efsVolumeConfiguration!.transitEncryption, "ENABLED");
+    assert.equal(efs.efsVolumeConfiguration!.authorizationConfig.iam, "ENABLED");
+    const accessPoint = recording.one("aws:efs/accessPoint:AccessPoint");
+    assert.equal(efs.efsVolumeConfiguration!.authorizationConfig.accessPointId, accessPoint.outputs.id);
+    const mount = mainContainer(recording, "backend").mountPoints!.find((m) => m.sourceVolume === efs.name)!;
+    assert.equal(mount.containerPath, "/app/storage");
+    assert.notEqual(mount.readOnly, true);
+  });
+
+  it("writes the Mongo CA to the path named in tlsCAFile before the backend starts", () => {
+    const defs = containers(taskDefinitionOf(recording, "backend"));
+    const backend = defs.find((d) => d.essential !== false)!;
+    const init = defs.find((d) => d.essential === false)!;
+    assert.deepEqual(backend.dependsOn, [{ containerName: init.name, condition: "SUCCESS" }]);
+    const caSecret = (init.secrets ?? []).find((s) => s.name === "MONGO_CA_PEM");
+    assert.ok(caSecret, "the CA comes from Secrets Manager");
+    const hostSecret = recording
+      .byType("aws:secretsmanager/secretVersion:SecretVersion")
+      .map((v) => reveal(v.inputs.secretString) as string)
+      .find((s) => s.startsWith("mongodb://") && !s.includes("readonly") && s.includes("tlsCAFile="))!;
+    const caFile = new URLSearchParams(hostSecret.split("?")[1]).get("tlsCAFile")!;
+    const caDir = caFile.slice(0, caFile.lastIndexOf("/"));
+    assert.ok(backend.mountPoints!.some((m) => m.containerPath === caDir && m.readOnly === true));
+  });
+
+  it("runs at least 2 tasks of each service with a rolling circuit breaker and health checks on the vendor's paths", () => {
+    for (const service of recording.byType(SERVICE)) {
+      assert.ok((service.inputs.desiredCount as number) >= 2, service.name);
+      assert.deepEqual(service.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+      assert.equal(service.inputs.deploymentMinimumHealthyPercent, 100);
+    }
+    const paths = recording
+      .byType("aws:lb/targetGroup:TargetGroup")
+      .map((t) => (t.inputs.healthCheck as { path: string }).path)
+      .sort();
+    assert.deepEqual(paths, ["/", "/tucana-version.txt"]);
+  });
+
+  it("starts one new backend task at a time (migrations run at boot)", () => {
+    const backend = recording.byType(SERVICE).find((s) => s.name.includes("-backend"))!;
+    const desired = backend.inputs.desiredCount as number;
+    const max = backend.inputs.deploymentMaximumPercent as number;
+    assert.equal(Math.floor((desired * max) / 100), desired + 1);
+  });
+
+  it("passes API_BASEROUTE, extra connectors and workers to the containers", () => {
+    assert.equal(envOf(mainContainer(recording, "frontend")).API_BASEROUTE, "https://api-toucan.example.com");
+    const backend = envOf(mainContainer(recording, "backend"));
+    assert.equal(backend.TOUCAN_EXTRA_CONNECTORS, '["azure_mssql", "oracle"]');
+    assert.equal(backend.TOUCAN_GUNICORN_WORKERS, "3");
+    assert.equal(mainContainer(recording, "backend").image, "quay.io/toucantoco/backend:v100.5.1");
+    assert.equal(mainContainer(recording, "frontend").image, "quay.io/toucantoco/frontend:v100.5.1");
+  });
+
+  it("keeps every name it sets within AWS's length limits", () => {
+    const limits: Record<string, number> = {
+      "aws:lb/loadBalancer:LoadBalancer": 32,
+      "aws:lb/targetGroup:TargetGroup": 32,
+      "aws:iam/role:Role": 64,
+      "aws:iam/policy:Policy": 128,
+      "aws:iam/rolePolicy:RolePolicy": 128,
+      "aws:iam/instanceProfile:InstanceProfile": 128,
+      "aws:ec2/securityGroup:SecurityGroup": 255,
+      "aws:ecs/cluster:Cluster": 255,
+      "aws:ecs/service:Service": 255,
+      "aws:cloudwatch/logGroup:LogGroup": 512,
+      "aws:secretsmanager/secret:Secret": 512,
+      "aws:elasticache/replicationGroup:ReplicationGroup": 40,
+      "aws:elasticache/subnetGroup:SubnetGroup": 255,
+      "aws:efs/fileSystem:FileSystem": 256,
+    };
+    const keyOf: Record<string, string> = {
+      "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    };
+    for (const r of recording.resources) {
+      const limit = limits[r.type];
+      if (limit === undefined) continue;
+      const key = keyOf[r.type] ?? "name";
+      const value = (r.inputs[key] ?? r.outputs[key]) as string | undefined;
+      if (value === undefined) continue;
+      assert.ok(value.length <= limit, `${r.type} ${r.name}: ${key} "${value}" is longer than ${limit}`);
+    }
+    for (const def of recording.byType(TASK_DEFINITION))
+      assert.ok((def.inputs.family as string).length <= 255);
+  });
+
+  it("protects the stateful resources", () => {
+    for (const type of [
+      "aws:ebs/volume:Volume",
+      "aws:efs/fileSystem:FileSystem",
+      "aws:elasticache/replicationGroup:ReplicationGroup",
+    ]) {
+      const found = recording.byType(type);
+      assert.ok(found.length > 0, type);
+      for (const r of found) assert.equal(r.protect, true, `${r.name} is not protected`);
+    }
+  });
+});
+
+describe("Toucan (Pulumi.demo-same-domain.yaml)", () => {
+  let recording: Recording;
+
+  before(async () => {
+    recording = await planOf("Pulumi.demo-same-domain.yaml");
+  });
+
+  it("sets API_BASEROUTE to https://<name>/_api", () => {
+    assert.equal(
+      envOf(mainContainer(recording, "frontend")).API_BASEROUTE,
+      "https://toucan.example.com/_api",
+    );
+  });
+
+  it("routes /_api/* to the backend with the prefix stripped", () => {
+    const rules = recording.byType("aws:lb/listenerRule:ListenerRule");
+    const rewriting = rules.filter(
+      (r) => Array.isArray(r.inputs.transforms) && (r.inputs.transforms as unknown[]).length > 0,
+    );
+    assert.equal(rewriting.length, 1);
+    const backendGroup = recording
+      .byType("aws:lb/targetGroup:TargetGroup")
+      .find((t) => (t.inputs.healthCheck as { path: string }).path === "/")!;
+    const [action] = rewriting[0].inputs.actions as { targetGroupArn: string }[];
+    assert.equal(action.targetGroupArn, backendGroup.outputs.arn);
+    const [transform] = rewriting[0].inputs.transforms as {
+      urlRewriteConfig: { rewrite: { regex: string; replace: string } };
+    }[];
+    const rewrite = transform.urlRewriteConfig.rewrite;
+    const apply = (p: string) =>
+      p.replace(new RegExp(rewrite.regex), rewrite.replace.replace(/\$(\d)/g, "$$$1"));
+    for (const [from, to] of [
+      ["/_api/x", "/x"],
+      ["/_api/small-apps/demo/data", "/small-apps/demo/data"],
+      ["/_api", "/"],
+      ["/_api/", "/"],
+    ]) {
+      assert.equal(apply(from), to, from);
+      assert.equal(rewritePath(from), to, from);
+    }
+  });
+});
+
+describe("Toucan (component)", () => {
+  for (const [cpu, workers] of [
+    [1024, "3"],
+    [2048, "5"],
+    [4096, "9"],
+  ] as const) {
+    it(`sets TOUCAN_GUNICORN_WORKERS to ${workers} for a ${cpu / 1024}-vCPU backend`, async () => {
+      const { recording } = await record(
+        () => new Toucan("t", { ...BASE, protect: false, backend: { cpu, memory: cpu * 4 } }),
+      );
+      assert.equal(envOf(mainContainer(recording, "backend")).TOUCAN_GUNICORN_WORKERS, workers);
+    });
+  }
+
+  it("registers the same resources in preview as in an update", async () => {
+    const update = await record(() => new Toucan("t", BASE));
+    const preview = await record(() => new Toucan("t", BASE), { preview: true });
+    assert.deepEqual(
+      preview.recording.resources.map((r) => r.urn).sort(),
+      update.recording.resources.map((r) => r.urn).sort(),
+    );
+  });
+
+  it("keeps one new backend task at a time for any task count", () => {
+    for (const desired of [2, 3, 4, 5, 6, 10]) {
+      assert.equal(
+        Math.floor((desired * oneAtATimeMaximumPercent(desired)) / 100),
+        desired + 1,
+        String(desired),
+      );
+    }
+  });
+
+  it("keeps secrets out of its outputs", async () => {
+    const { result } = await record(() => new Toucan("t", BASE));
+    assert.ok(result.connectionSecretArns);
+    assert.ok(!(result.connectionSecretArns instanceof Secret));
+  });
+
+  describe("rejects bad input before registering anything", () => {
+    const cases: { title: string; args: ToucanArgs; message: RegExp }[] = [
+      {
+        title: "mismatched major versions",
+        args: { ...BASE, version: undefined, backendVersion: "v100.5.1", frontendVersion: "v99.1.0" },
+        message: /major|MAJOR/,
+      },
+      {
+        title: "latest-monthly without the opt-in",
+        args: { ...BASE, version: "latest-monthly" },
+        message: /latest-monthly/,
+      },
+      {
+        title: "same domain without a frontend name",
+        args: { ...BASE, frontendDomain: "", backendDomain: undefined },
+        message: /frontend/i,
+      },
+      {
+        title: "a certificate for the wrong names",
+        args: {
+          ...BASE,
+          zoneId: undefined,
+          certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x",
+          certificateDomains: ["*.other.com"],
+        },
+        message: /do not cover toucan\.example\.com/,
+      },
+      {
+        title: "1 AZ",
+        args: { ...BASE, network: { azCount: 1 } },
+        message: /fewer than 2 Availability Zones/,
+      },
+    ];
+    for (const c of cases) {
+      it(c.title, async () => {
+        const { error, recording } = await recordFailure(() => new Toucan("t", c.args));
+        assert.ok(error instanceof ToucanArgumentError, String(error));
+        assert.match(error.message, c.message);
+        assert.match(error.message, /Fix: /);
+        assert.deepEqual(recording.built, []);
+      });
+    }
+  });
+});
