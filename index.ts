@@ -13,31 +13,28 @@ const projectConfig = new pulumi.Config();
 const config = new ConfigReader({ name: projectConfig.name, get: (key) => projectConfig.get(key) });
 const platform = config.oneOf("platform", ["aws", "docker"] as const) ?? "aws";
 
-interface Deployment {
-  frontendUrl: pulumi.Output<string>;
-  backendUrl: pulumi.Output<string>;
-  aws?: Toucan;
-  docker?: SingleHost;
-}
-
-function deploy(): Deployment {
+/** The stack outputs (readable from other stacks with a StackReference), per platform. */
+function deploy(): Record<string, pulumi.Output<unknown>> {
   if (platform === "docker") {
     const host = new SingleHost("toucan", singleHostArgsFromConfig(config));
-    return { frontendUrl: host.frontendUrl, backendUrl: host.backendUrl, docker: host };
+    return {
+      frontendUrl: host.frontendUrl,
+      backendUrl: host.backendUrl,
+      containerNames: host.containerNames,
+    };
   }
   const toucan = new Toucan("toucan", toucanArgsFromConfig(config));
-  return { frontendUrl: toucan.frontendUrl, backendUrl: toucan.backendUrl, aws: toucan };
+  return {
+    frontendUrl: toucan.frontendUrl,
+    /** API_BASEROUTE: the backend's public base URL. */
+    backendUrl: toucan.backendUrl,
+    vpcId: toucan.vpcId,
+    loadBalancerDnsNames: toucan.loadBalancerDnsNames,
+    securityGroupIds: toucan.securityGroupIds,
+    serviceNames: toucan.serviceNames,
+    connectionSecretArns: toucan.connectionSecretArns,
+    ...(toucan.distributionId ? { distributionId: toucan.distributionId } : {}),
+  };
 }
 
-const deployment = deploy();
-
-export const frontendUrl = deployment.frontendUrl;
-/** API_BASEROUTE: the backend's public base URL. */
-export const backendUrl = deployment.backendUrl;
-export const vpcId = deployment.aws?.vpcId;
-export const loadBalancerDnsNames = deployment.aws?.loadBalancerDnsNames;
-export const securityGroupIds = deployment.aws?.securityGroupIds;
-export const serviceNames = deployment.aws?.serviceNames;
-export const connectionSecretArns = deployment.aws?.connectionSecretArns;
-export const distributionId = deployment.aws?.distributionId;
-export const containerNames = deployment.docker?.containerNames;
+export = deploy();

@@ -16,7 +16,12 @@ import {
 } from "../components/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
-const SCHEMA = path.resolve(ROOT, "..", "shared", "reference", "pulumi-project.schema.json");
+// The Pulumi CLI's project schema (sdk/go/common/workspace/project.json), from the team's shared
+// reference when it sits beside the checkout, else the copy kept in the fixtures.
+const SHARED_SCHEMA = path.resolve(ROOT, "..", "shared", "reference", "pulumi-project.schema.json");
+const SCHEMA = fs.existsSync(SHARED_SCHEMA)
+  ? SHARED_SCHEMA
+  : path.join(ROOT, "test", "fixtures", "pulumi-project.schema.json");
 
 function pulumiProjects(): string[] {
   const examples = fs.existsSync(path.join(ROOT, "examples"))

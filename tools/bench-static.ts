@@ -1,6 +1,8 @@
 /**
- * Times the StaticFrontend's asset manifest on generated sites of 50 and 5,000 files (the real
- * frontend has a few thousand). Run: TS_NODE_TRANSPILE_ONLY=1 node -r ts-node/register tools/bench-static.ts
+ * `npm run bench`: times the StaticFrontend's asset manifest and the whole plan of the static
+ * topology (root program, `frontendMode: static`, files from a folder) on generated sites of 50 and
+ * 5,000 files (the real frontend has a few thousand), and prints the resource counts, which must
+ * not grow with the number of files.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -8,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { buildManifest } from "../components/static/manifest";
 import { renderEmbedParams, renderTcParams } from "../components/static/tc-params";
+import { planProgram } from "./plan-runner";
 
 /** Writes a site shaped like a bundled SPA: hashed chunks, fonts, images, a few HTML pages. */
 export function generateSite(root: string, fileCount: number): void {
@@ -18,10 +21,14 @@ export function generateSite(root: string, fileCount: number): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, crypto.randomBytes(Math.max(1, size)));
   };
-  write("index.html", 2_000);
-  write("scripts/tc-params.js", 100);
-  write("embed-params.json", 50);
-  write("tucana-version.txt", 10);
+  const writeText = (relative: string, text: string): void => {
+    fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    fs.writeFileSync(path.join(root, relative), text);
+  };
+  writeText("index.html", `<!doctype html><html><body>${"x".repeat(2_000)}</body></html>`);
+  writeText("scripts/tc-params.js", 'window.TC_PARAMS = {"API_BASEROUTE": "https://example"};');
+  writeText("embed-params.json", '{"API_BASEROUTE": "https://example"}');
+  writeText("tucana-version.txt", "v100.5.1");
   for (let i = 4; i < fileCount; i++) {
     const ext = extensions[i % extensions.length];
     const hash = crypto.createHash("sha256").update(String(i)).digest("hex").slice(0, 10);
@@ -46,7 +53,29 @@ function time<T>(work: () => T): [T, number] {
   return [result, Number(process.hrtime.bigint() - start) / 1e6];
 }
 
-function main(): void {
+/** Plans the root program with the static frontend reading `dir`; returns [resources, ms]. */
+async function planStatic(dir: string, root: string): Promise<[number, number]> {
+  const configFile = path.join(root, `Pulumi.bench-${path.basename(dir)}.yaml`);
+  fs.writeFileSync(
+    configFile,
+    [
+      "config:",
+      "  aws:region: eu-west-1",
+      "  toucan:version: v100.5.1",
+      "  toucan:frontendDomain: toucan.example.com",
+      "  toucan:sameDomain: true",
+      "  toucan:zoneId: Z0123456789EXAMPLE",
+      "  toucan:frontendMode: static",
+      `  toucan:frontendAssetsDir: ${dir}`,
+      "",
+    ].join("\n"),
+  );
+  const start = process.hrtime.bigint();
+  const { graph } = await planProgram({ programDir: path.resolve(__dirname, ".."), configFile });
+  return [graph.resources.length, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+async function main(): Promise<void> {
   const overrides = {
     "scripts/tc-params.js": renderTcParams({ apiBaseRoute: "https://toucan-api.example.com" }),
     "embed-params.json": renderEmbedParams({ apiBaseRoute: "https://toucan-api.example.com" }),
@@ -59,9 +88,11 @@ function main(): void {
       const [manifest, coldMs] = time(() => buildManifest(dir, { overrides }));
       const [, warmMs] = time(() => buildManifest(dir, { overrides }));
       const bytes = manifest.entries.reduce((sum, e) => sum + e.size, 0);
+      const [resources, planMs] = await planStatic(dir, root);
       console.log(
         `${String(count).padStart(5)} files, ${(bytes / 1e6).toFixed(1).padStart(6)} MB: ` +
-          `generate ${generateMs.toFixed(0)} ms, manifest ${coldMs.toFixed(0)} ms (again: ${warmMs.toFixed(0)} ms)`,
+          `generate ${generateMs.toFixed(0)} ms, manifest ${coldMs.toFixed(0)} ms (again: ${warmMs.toFixed(0)} ms), ` +
+          `plan ${planMs.toFixed(0)} ms, ${resources} resources`,
       );
     }
   } finally {
@@ -69,4 +100,12 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,84 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { planProgram } from "../tools/plan-runner";
+import type { PlanGraph, PlanResource } from "../tools/plan-runner";
+
+const ROOT = path.resolve(__dirname, "..");
+
+async function planExample(name: string): Promise<PlanGraph> {
+  const dir = path.join(ROOT, "examples", name);
+  return (await planProgram({ programDir: dir, configFile: path.join(dir, "Pulumi.demo.yaml") })).graph;
+}
+
+function ofType(graph: PlanGraph, type: string): PlanResource[] {
+  return graph.resources.filter((r) => r.type === type);
+}
+
+function frontendEnvironment(graph: PlanGraph): Record<string, string> {
+  const frontend = ofType(graph, "aws:ecs/taskDefinition:TaskDefinition").find((t) =>
+    t.name.includes("-frontend"),
+  )!;
+  const [container] = JSON.parse(frontend.inputs.containerDefinitions as string) as {
+    environment: { name: string; value: string }[];
+  }[];
+  return Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
+}
+
+describe("examples (each program planned under the recording harness)", () => {
+  it("redundant: the default topology with two names", async () => {
+    const graph = await planExample("redundant");
+    assert.equal(ofType(graph, "toucan:aws:Toucan").length, 1);
+    assert.equal(ofType(graph, "aws:ec2/instance:Instance").length, 3, "3 Mongo members");
+    assert.equal(ofType(graph, "aws:ecs/service:Service").length, 2);
+    assert.equal(frontendEnvironment(graph).API_BASEROUTE, "https://api-toucan.example.com");
+    assert.equal(graph.outputs.frontendUrl, "https://toucan.example.com");
+  });
+
+  it("same-domain: the backend under /_api on the frontend's name", async () => {
+    const graph = await planExample("same-domain");
+    assert.equal(frontendEnvironment(graph).API_BASEROUTE, "https://toucan.example.com/_api");
+    const rewriting = ofType(graph, "aws:lb/listenerRule:ListenerRule").filter((r) =>
+      Array.isArray(r.inputs.transforms),
+    );
+    assert.equal(rewriting.length, 1);
+    assert.equal(graph.outputs.backendUrl, "https://toucan.example.com/_api");
+  });
+
+  it("existing-vpc: builds no network, no cluster and no certificate of its own", async () => {
+    const graph = await planExample("existing-vpc");
+    for (const type of [
+      "aws:ec2/vpc:Vpc",
+      "aws:ec2/subnet:Subnet",
+      "aws:ecs/cluster:Cluster",
+      "aws:acm/certificate:Certificate",
+      "aws:route53/record:Record",
+    ]) {
+      const found = ofType(graph, type).filter((r) => !r.name.includes("mongo"));
+      assert.equal(found.length, 0, `${type} was created`);
+    }
+    for (const service of ofType(graph, "aws:ecs/service:Service")) {
+      assert.equal(service.inputs.cluster, "arn:aws:ecs:eu-west-1:123456789012:cluster/platform");
+      const subnets = (service.inputs.networkConfiguration as { subnets: string[] }).subnets;
+      assert.deepEqual(subnets, ["subnet-0bbb1111", "subnet-0bbb2222", "subnet-0bbb3333"]);
+    }
+    const https = ofType(graph, "aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+    assert.equal(
+      https.inputs.certificateArn,
+      "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666",
+    );
+    assert.deepEqual(ofType(graph, "aws:lb/loadBalancer:LoadBalancer")[0].inputs.subnets, [
+      "subnet-0aaa1111",
+      "subnet-0aaa2222",
+      "subnet-0aaa3333",
+    ]);
+  });
+
+  it("documentdb: a DocumentDB cluster of 2 instances in 2 AZs instead of Mongo members", async () => {
+    const graph = await planExample("documentdb");
+    assert.equal(ofType(graph, "aws:ec2/instance:Instance").length, 0);
+    assert.equal(ofType(graph, "aws:docdb/cluster:Cluster").length, 1);
+    const instances = ofType(graph, "aws:docdb/clusterInstance:ClusterInstance");
+    assert.equal(instances.length, 2);
+    assert.equal(new Set(instances.map((i) => i.inputs.availabilityZone)).size, 2);
+  });
+});
