@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { lockDownBucket } from "./private-bucket";
 import { ArgumentChecks } from "./errors";
 import { parseCidr } from "./cidr";
 import { hostnameProblem, isWildcard } from "./hostnames";
@@ -787,27 +788,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         { parent: this },
       ),
     );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-logs`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-logs`,
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      { parent: this },
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-logs`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      { parent: this },
-    );
+    const { publicAccess, ownership, encryption } = lockDownBucket(`${name}-logs`, bucket, this);
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;

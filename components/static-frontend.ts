@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { lockDownBucket } from "./private-bucket";
 import { Certificate } from "./certificate";
 import { ArgumentChecks, ToucanArgumentError } from "./errors";
 import { hostnameProblem } from "./hostnames";
@@ -646,27 +647,7 @@ export class StaticFrontend extends pulumi.ComponentResource {
         { parent: this, protect: plan.protect, retainOnDelete: plan.protect },
       ),
     );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-site`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-site`,
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      { parent: this },
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-site`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      { parent: this },
-    );
+    const { publicAccess, ownership, encryption } = lockDownBucket(`${name}-site`, bucket, this);
     const versioning = new aws.s3.BucketVersioning(
       `${name}-site`,
       { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
