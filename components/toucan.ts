@@ -96,6 +96,14 @@ export interface StaticFrontendSettings {
   /** Other StaticFrontend settings. */
   priceClass?: StaticFrontendArgs["priceClass"];
   gracePeriodSeconds?: number;
+  /**
+   * The us-east-1 provider for the CloudFront certificate. Pass one built like the provider your stack
+   * uses (same account, role) when Toucan runs under an explicit provider.
+   * @default one built from the stack's `aws:` config
+   */
+  usEast1Provider?: StaticFrontendArgs["usEast1Provider"];
+  /** An existing us-east-1 certificate for the frontend's name. */
+  certificateArn?: StaticFrontendArgs["certificateArn"];
 }
 
 export interface ScreenshotArgs {
@@ -236,6 +244,8 @@ interface Refs {
   backendTaskRole: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
   certificateArn: pulumi.Input<string>;
   cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
+  /** What the backend waits for before its first task starts (the data tier). */
+  dataTier: pulumi.Resource[];
   mongo: {
     hostSecretArn: pulumi.Input<string>;
     readonlyHostSecretArn: pulumi.Input<string>;
@@ -276,6 +286,7 @@ function placeholderRefs(plan: Plan, azs: string[] | undefined): Refs {
     backendSecurityGroupId: `sg-${PLANNED}`,
     backendTaskRole: { arn: arn("iam", `role/${PLANNED}`), name: PLANNED },
     certificateArn: arn("acm", `certificate/${PLANNED}`),
+    dataTier: [],
     cluster: { arn: arn("ecs", `cluster/${PLANNED}`), name: PLANNED },
     mongo: {
       hostSecretArn: arn("secretsmanager", `secret:${PLANNED}-host`),
@@ -392,7 +403,11 @@ function loadBalancerArgsFor(
   };
 }
 
-function attachmentFor(refs: Refs, tier: Tier): ToucanServiceArgs["loadBalancer"] {
+function attachmentFor(
+  refs: Refs,
+  tier: Tier,
+  waitFor: pulumi.Resource[] = [],
+): ToucanServiceArgs["loadBalancer"] {
   const lb = refs.loadBalancer;
   if (!lb) {
     return { targetGroupArn: `arn:aws:elasticloadbalancing:${PLANNED}`, securityGroupId: `sg-${PLANNED}-lb` };
@@ -402,8 +417,16 @@ function attachmentFor(refs: Refs, tier: Tier): ToucanServiceArgs["loadBalancer"
     securityGroupId: lb.securityGroupIds[tier],
     targetGroupArnSuffix: lb.targetGroupArnSuffixes[tier],
     loadBalancerArnSuffix: lb.loadBalancerArnSuffixes[tier],
-    readyResources: lb.readyResources,
+    readyResources: [...lb.readyResources, ...waitFor],
   };
+}
+
+/**
+ * Seconds the load balancer's health checks are ignored after a backend task starts: it runs its
+ * migrations at boot, and installs extra connectors' dependencies when asked to.
+ */
+export function backendGracePeriodSeconds(extraConnectors: string[] | undefined): number {
+  return extraConnectors && extraConnectors.length > 0 ? 600 : 300;
 }
 
 /** The CA file named in `tlsCAFile`, written into a shared task volume by an init container. */
@@ -495,7 +518,9 @@ function backendArgsFor(
     ],
     mounts: [{ volume: STORAGE_VOLUME, containerPath: "/app/storage" }, ...ca.mounts],
     initContainers: ca.initContainers,
-    loadBalancer: attachmentFor(refs, "backend"),
+    loadBalancer: attachmentFor(refs, "backend", refs.dataTier),
+    healthCheckGracePeriodSeconds: backendGracePeriodSeconds(backend.extraConnectors),
+    secretsKmsKeyArns: secretKeyArns(args),
     securityGroupId: refs.backendSecurityGroupId,
     taskRole: refs.backendTaskRole,
     deployment: { minimumHealthyPercent: 100, maximumPercent: oneAtATimeMaximumPercent(desiredCount) },
@@ -565,10 +590,37 @@ function staticFrontendArgsFor(
     mixpanelAnalyticsId: settings.mixpanelAnalyticsId,
     priceClass: settings.priceClass,
     gracePeriodSeconds: settings.gracePeriodSeconds,
+    usEast1Provider: settings.usEast1Provider,
+    certificateArn: settings.certificateArn,
     protect,
     tags,
   };
 }
+
+/** Customer-managed keys of the data tier's secrets: the backend's execution role must decrypt them. */
+function secretKeyArns(args: ToucanArgs): pulumi.Input<string>[] | undefined {
+  const mongo = args.mongo instanceof MongoCluster ? undefined : args.mongo?.kmsKeyId;
+  const redis = args.redis instanceof RedisCache ? undefined : args.redis?.kmsKeyArn;
+  const keys = [mongo, redis].filter((k): k is pulumi.Input<string> => k !== undefined);
+  return keys.length > 0 ? keys : undefined;
+}
+
+/** Directories a CA volume must never hide: the container's system certificates, its root, its data. */
+const SYSTEM_DIRECTORIES = [
+  "/",
+  "/etc",
+  "/etc/ssl",
+  "/etc/ssl/certs",
+  "/etc/pki",
+  "/usr",
+  "/usr/local",
+  "/app",
+  "/app/storage",
+  "/tmp",
+  "/var",
+  "/bin",
+  "/lib",
+];
 
 /** Checks the arguments of the whole topology, children included, before anything is registered. */
 export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
@@ -628,6 +680,40 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     args.frontend,
     "sizes frontend containers, but `staticFrontend` serves the frontend from S3 and CloudFront",
     "remove `frontend`, or remove `staticFrontend` to run frontend containers",
+  );
+  const mongoSettings = args.mongo instanceof MongoCluster ? undefined : args.mongo;
+  const caFile = args.mongo instanceof MongoCluster ? args.mongo.tlsCAFile : mongoSettings?.tlsCAFile;
+  if (caFile !== undefined) {
+    const caDir = caFile.slice(0, caFile.lastIndexOf("/")) || "/";
+    checks.require(
+      caFile.startsWith("/") && !SYSTEM_DIRECTORIES.includes(caDir.replace(/\/+$/, "") || "/"),
+      "mongo.tlsCAFile",
+      caFile,
+      `puts the CA in ${caDir}, which the CA volume would hide in the backend container (system certificates or data)`,
+      'use a file in a directory of its own, e.g. "/etc/ssl/toucan/mongo-ca.pem" (the default)',
+    );
+  }
+  for (const [argument, key] of [
+    ["mongo.kmsKeyId", mongoSettings?.kmsKeyId],
+    ["redis.kmsKeyArn", args.redis instanceof RedisCache ? undefined : args.redis?.kmsKeyArn],
+  ] as const) {
+    checks.require(
+      typeof key !== "string" || key.startsWith("arn:"),
+      argument,
+      key,
+      "is not a key ARN, and the backend's execution role is granted kms:Decrypt on it by ARN",
+      "give the key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)",
+    );
+  }
+  const network = args.network instanceof Network ? undefined : args.network;
+  checks.require(
+    network?.nat !== "none" ||
+      (args.backendImage !== undefined &&
+        (args.frontendImage !== undefined || args.staticFrontend !== undefined)),
+    "network.nat",
+    "none",
+    "leaves the services no way to pull quay.io/toucantoco images (and the Mongo CA init image from public.ecr.aws)",
+    'use nat "single" or "perAz", or mirror the images to ECR and give backendImage and frontendImage',
   );
   checks.throwIfAny();
 
@@ -774,12 +860,14 @@ export class Toucan extends pulumi.ComponentResource {
       fileSystemArn: this.storage.fileSystemArn,
       accessPointArn: this.storage.accessPointArn,
     };
+    refs.dataTier = [this.mongo, this.redis, this.storage];
     refs.certificateArn =
       args.certificateArn ?? new Certificate(`${name}-cert`, certificateArgsFor(args, plan, tags), child).arn;
     this.loadBalancer = new LoadBalancer(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags), child);
     refs.loadBalancer = this.loadBalancer;
     refs.cluster = args.cluster ?? this.createCluster(name, tags);
     this.backend = new ToucanService(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags), child);
+    if (plan.staticFrontend && plan.sameDomain) this.admitCloudFront(name);
     if (plan.staticFrontend) {
       this.staticFrontend = new StaticFrontend(
         `${name}-static`,
@@ -871,6 +959,29 @@ export class Toucan extends pulumi.ComponentResource {
         description: "Toucan backend tasks",
         assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs-tasks.amazonaws.com" }),
         tags,
+      },
+      { parent: this },
+    );
+  }
+
+  /**
+   * CloudFront reaches the load balancer from its origin-facing ranges, whatever `ingressCidrs` allow.
+   * (CloudFront waits at most 60 s for the origin without a quota increase, less than the ALB's 120 s.)
+   */
+  private admitCloudFront(name: string): void {
+    const prefixList = aws.ec2.getManagedPrefixListOutput(
+      { name: "com.amazonaws.global.cloudfront.origin-facing" },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-lb-cloudfront`,
+      {
+        securityGroupId: this.loadBalancer.securityGroupIds.backend,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        prefixListId: prefixList.id,
+        description: "CloudFront origin-facing ranges (the /_api behaviour)",
       },
       { parent: this },
     );

@@ -230,6 +230,20 @@ describe("Toucan (the redundant topology of Pulumi.demo.yaml)", function () {
     assert.deepEqual(paths, ["/", "/tucana-version.txt"]);
   });
 
+  it("starts the backend after the data tier, with time for migrations and connector installs", () => {
+    const backend = recording.byType(SERVICE).find((s) => s.name.includes("-backend"))!;
+    const mongo = recording.one("toucan:aws:MongoCluster");
+    const instances = recording.byType("aws:ec2/instance:Instance");
+    assert.ok(instances.length === 3);
+    for (const instance of instances)
+      assert.ok(backend.dependencies.includes(instance.urn) || backend.dependencies.includes(mongo.urn));
+    assert.equal(
+      backend.inputs.healthCheckGracePeriodSeconds,
+      600,
+      "the demo installs extra connectors at start",
+    );
+  });
+
   it("starts one new backend task at a time (migrations run at boot)", () => {
     const backend = recording.byType(SERVICE).find((s) => s.name.includes("-backend"))!;
     const desired = backend.inputs.desiredCount as number;
@@ -355,6 +369,31 @@ describe("Toucan (component)", () => {
       preview.recording.resources.map((r) => r.urn).sort(),
       update.recording.resources.map((r) => r.urn).sort(),
     );
+  });
+
+  it("lets the backend decrypt secrets under a customer-managed key", async () => {
+    const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { recording } = await record(() => new Toucan("t", { ...BASE, redis: { kmsKeyArn: key } }));
+    const policies = recording
+      .byType("aws:iam/rolePolicy:RolePolicy")
+      .filter((p) => p.name.includes("-backend"))
+      .map((p) => p.inputs.policy as string);
+    assert.ok(
+      policies.some((p) => p.includes("kms:Decrypt") && p.includes(key)),
+      "no kms:Decrypt on the Redis key for the backend",
+    );
+  });
+
+  it("with a static frontend on one name, admits CloudFront's origin-facing ranges to the load balancer", async () => {
+    const { recording } = await record(
+      () => new Toucan("t", { ...BASE, backendDomain: undefined, staticFrontend: {} }),
+    );
+    const rule = recording.one(SG_INGRESS, "t-lb-cloudfront");
+    assert.equal(rule.inputs.fromPort, 443);
+    assert.equal(rule.inputs.prefixListId, "pl-3b927c52");
+    const lbGroup = recording.byType(SG).find((g) => g.name.includes("-lb"))!;
+    assert.equal(rule.inputs.securityGroupId, lbGroup.outputs.id);
+    assert.equal(recording.byType("aws:ecs/service:Service").length, 1, "no frontend containers");
   });
 
   it("keeps one new backend task at a time for any task count", () => {
