@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
 import { ArgumentChecks } from "./errors";
 import { Network, NetworkArgs, validateNetworkArgs } from "./network";
 import {
@@ -82,6 +85,14 @@ export interface BackendArgs extends TierArgs {
    * document them: see `RedisVariableNames` for the defaults, an assumption you can change.
    */
   redisVariables?: Partial<RedisVariableNames>;
+  /**
+   * Build the `extraConnectors` into a derived image instead of installing them at every start: the
+   * vendor's "override the image" recipe (`FROM quay.io/toucantoco/backend:<version>` +
+   * `RUN toucan-ctl install_connectors ...`), built with Docker where `pulumi up` runs and pushed to
+   * an ECR repository this component creates. The tasks then run it by digest.
+   * @default false: the backend installs them at start (`TOUCAN_EXTRA_CONNECTORS`)
+   */
+  bakeConnectors?: boolean;
 }
 
 export interface StaticFrontendSettings {
@@ -244,6 +255,8 @@ interface Refs {
   backendTaskRole: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
   certificateArn: pulumi.Input<string>;
   cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
+  /** The backend's image when it is built here (connectors baked in). */
+  backendImage?: pulumi.Input<string>;
   /** What the backend waits for before its first task starts (the data tier). */
   dataTier: pulumi.Resource[];
   mongo: {
@@ -425,6 +438,11 @@ function attachmentFor(
  * Seconds the load balancer's health checks are ignored after a backend task starts: it runs its
  * migrations at boot, and installs extra connectors' dependencies when asked to.
  */
+/** The Dockerfile of the vendor's "override the image" recipe. */
+export function connectorsDockerfile(baseImage: string, connectors: string[]): string {
+  return [`FROM ${baseImage}`, `RUN toucan-ctl install_connectors ${connectors.join(" ")}`, ""].join("\n");
+}
+
 export function backendGracePeriodSeconds(extraConnectors: string[] | undefined): number {
   return extraConnectors && extraConnectors.length > 0 ? 600 : 300;
 }
@@ -479,7 +497,8 @@ function backendArgsFor(
   const environment = backendEnvironment(
     {
       workers: backend.gunicornWorkers ?? gunicornWorkers(vcpuFromCpuUnits(cpu, component), component),
-      extraConnectors: backend.extraConnectors,
+      // Baked into the image: nothing to install at start.
+      extraConnectors: backend.bakeConnectors ? undefined : backend.extraConnectors,
       oldAugmentWhitelist: backend.oldAugmentWhitelist,
       redis: { host: refs.redis.host, port: refs.redis.port, tls: refs.redis.tls },
       redisVariables: backend.redisVariables,
@@ -491,7 +510,7 @@ function backendArgsFor(
     cluster: refs.cluster,
     vpcId: refs.vpcId,
     subnetIds: refs.privateSubnetIds,
-    image: plan.backendImage,
+    image: refs.backendImage ?? plan.backendImage,
     repositoryCredentialsSecretArn: args.registryCredentialsSecretArn,
     cpu,
     memory: backend.memory ?? 2048,
@@ -519,7 +538,9 @@ function backendArgsFor(
     mounts: [{ volume: STORAGE_VOLUME, containerPath: "/app/storage" }, ...ca.mounts],
     initContainers: ca.initContainers,
     loadBalancer: attachmentFor(refs, "backend", refs.dataTier),
-    healthCheckGracePeriodSeconds: backendGracePeriodSeconds(backend.extraConnectors),
+    healthCheckGracePeriodSeconds: backendGracePeriodSeconds(
+      backend.bakeConnectors ? [] : backend.extraConnectors,
+    ),
     secretsKmsKeyArns: secretKeyArns(args),
     securityGroupId: refs.backendSecurityGroupId,
     taskRole: refs.backendTaskRole,
@@ -705,6 +726,13 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
       "give the key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)",
     );
   }
+  checks.require(
+    !args.backend?.bakeConnectors || (args.backend.extraConnectors ?? []).length > 0,
+    "backend.bakeConnectors",
+    true,
+    "has no connector to bake: `backend.extraConnectors` is empty",
+    'list the connectors, e.g. extraConnectors: ["azure_mssql", "oracle"], or drop bakeConnectors',
+  );
   const network = args.network instanceof Network ? undefined : args.network;
   checks.require(
     network?.nat !== "none" ||
@@ -866,6 +894,8 @@ export class Toucan extends pulumi.ComponentResource {
     this.loadBalancer = new LoadBalancer(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags), child);
     refs.loadBalancer = this.loadBalancer;
     refs.cluster = args.cluster ?? this.createCluster(name, tags);
+    if (args.backend?.bakeConnectors)
+      refs.backendImage = this.bakeConnectors(name, plan, args.backend.extraConnectors!, tags);
     this.backend = new ToucanService(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags), child);
     if (plan.staticFrontend && plan.sameDomain) this.admitCloudFront(name);
     if (plan.staticFrontend) {
@@ -962,6 +992,66 @@ export class Toucan extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+  }
+
+  /** The derived backend image with the connectors installed, pushed to a new ECR repository. */
+  private bakeConnectors(
+    name: string,
+    plan: Plan,
+    connectors: string[],
+    tags: Record<string, string>,
+  ): pulumi.Output<string> {
+    const repository = new aws.ecr.Repository(
+      `${name}-backend`,
+      {
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: "AES256" }],
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.ecr.LifecyclePolicy(
+      `${name}-backend`,
+      {
+        repository: repository.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: "keep the 20 newest images",
+              selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 20 },
+              action: { type: "expire" },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    // A stable build context next to the program, so a rerun with the same connectors changes nothing.
+    const context = path.join(process.cwd(), ".pulumi-toucan", name);
+    fs.mkdirSync(context, { recursive: true });
+    fs.writeFileSync(path.join(context, "Dockerfile"), connectorsDockerfile(plan.backendImage, connectors));
+    const token = aws.ecr.getAuthorizationTokenOutput(
+      { registryId: repository.registryId },
+      { parent: this },
+    );
+    const tag = `${plan.backendImage.split(":").pop()}-${connectors.join("-")}`
+      .replace(/[^A-Za-z0-9_.-]/g, "-")
+      .slice(0, 128);
+    const image = new docker.Image(
+      `${name}-backend`,
+      {
+        imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
+        build: { context, dockerfile: path.join(context, "Dockerfile"), platform: "linux/amd64" },
+        registry: {
+          server: repository.repositoryUrl,
+          username: token.userName,
+          password: pulumi.secret(token.password),
+        },
+      },
+      { parent: this },
+    );
+    return image.repoDigest;
   }
 
   /**

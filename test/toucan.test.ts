@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { strict as assert } from "assert";
 import * as path from "path";
 import { Toucan, ToucanArgs, oneAtATimeMaximumPercent } from "../components/toucan";
@@ -396,6 +397,38 @@ describe("Toucan (component)", () => {
     assert.equal(recording.byType("aws:ecs/service:Service").length, 1, "no frontend containers");
   });
 
+  it("bakes the extra connectors into an image pushed to ECR, and runs it by digest", async () => {
+    const { recording } = await record(
+      () =>
+        new Toucan("t", {
+          ...BASE,
+          backend: { extraConnectors: ["azure_mssql", "oracle"], bakeConnectors: true },
+        }),
+    );
+    const repository = recording.one("aws:ecr/repository:Repository");
+    const image = recording.one("docker:index/image:Image");
+    const build = image.inputs.build as { context: string; dockerfile: string; platform: string };
+    assert.equal(
+      fs.readFileSync(build.dockerfile, "utf8"),
+      "FROM quay.io/toucantoco/backend:v100.5.1\nRUN toucan-ctl install_connectors azure_mssql oracle\n",
+    );
+    assert.equal(build.platform, "linux/amd64");
+    assert.match(
+      image.inputs.imageName as string,
+      new RegExp(`^${repository.outputs.repositoryUrl}:v100\\.5\\.1-azure_mssql-oracle$`),
+    );
+    assert.ok(
+      image.inputs.registry && (image.inputs.registry as { password: unknown }).password instanceof Secret,
+    );
+    const backend = mainContainer(recording, "backend");
+    assert.equal(backend.image, image.outputs.repoDigest);
+    assert.equal(
+      envOf(backend).TOUCAN_EXTRA_CONNECTORS,
+      undefined,
+      "baked connectors are not installed again at start",
+    );
+  });
+
   it("keeps one new backend task at a time for any task count", () => {
     for (const desired of [2, 3, 4, 5, 6, 10]) {
       assert.equal(
@@ -443,6 +476,34 @@ describe("Toucan (component)", () => {
         title: "1 AZ",
         args: { ...BASE, network: { azCount: 1 } },
         message: /fewer than 2 Availability Zones/,
+      },
+      {
+        title: "a Mongo CA file whose volume would hide the system certificates",
+        args: {
+          ...BASE,
+          mongo: {
+            engine: "external",
+            uris: { readWrite: "mongodb://a", readOnly: "mongodb://b" },
+            caPem: "PEM",
+            tlsCAFile: "/etc/ssl/myCA.crt",
+          },
+        },
+        message: /`mongo.tlsCAFile` is "\/etc\/ssl\/myCA.crt": puts the CA in \/etc\/ssl,/,
+      },
+      {
+        title: "a KMS key id where the backend needs an ARN",
+        args: { ...BASE, redis: { kmsKeyArn: "alias/toucan" } },
+        message: /`redis.kmsKeyArn` is "alias\/toucan": is not a key ARN/,
+      },
+      {
+        title: "no NAT with the vendor's images",
+        args: { ...BASE, network: { nat: "none" } },
+        message: /`network.nat` is "none": leaves the services no way to pull/,
+      },
+      {
+        title: "baking connectors without any",
+        args: { ...BASE, backend: { bakeConnectors: true } },
+        message: /`backend.bakeConnectors` is true: has no connector to bake/,
       },
     ];
     for (const c of cases) {
