@@ -889,19 +889,8 @@ export class MongoCluster extends pulumi.ComponentResource {
       );
     const readWrite = uri(COMMUNITY_USERS.readWrite, passwords.readWrite.value);
     const readOnly = uri(COMMUNITY_USERS.readOnly, passwords.readOnly.value);
-    const hostSecret = this.storeSecret(s, `${s.name}-host`, "TOUCAN_MONGODB_HOST", readWrite, true);
-    const readonlyHostSecret = this.storeSecret(
-      s,
-      `${s.name}-readonly-host`,
-      "TOUCAN_MONGODB_READONLY_HOST",
-      readOnly,
-      true,
-    );
     return {
-      mongodbHost: readWrite,
-      mongodbReadonlyHost: readOnly,
-      mongodbHostSecretArn: hostSecret.secret.arn,
-      mongodbReadonlyHostSecretArn: readonlyHostSecret.secret.arn,
+      ...this.storeConnectionStrings(s, readWrite, readOnly),
       tlsCAFile: s.tlsCAFile,
       caSecretArn: caSecret.secret.arn,
       caCertificatePem: ca.cert.certPem,
@@ -1362,19 +1351,8 @@ export class MongoCluster extends pulumi.ComponentResource {
     const readOnly = uri(cluster.readerEndpoint, reader.name, reader.password, {
       readPreference: "secondaryPreferred",
     });
-    const hostSecret = this.storeSecret(s, `${s.name}-host`, "TOUCAN_MONGODB_HOST", readWrite, true);
-    const readonlyHostSecret = this.storeSecret(
-      s,
-      `${s.name}-readonly-host`,
-      "TOUCAN_MONGODB_READONLY_HOST",
-      readOnly,
-      true,
-    );
     return {
-      mongodbHost: readWrite,
-      mongodbReadonlyHost: readOnly,
-      mongodbHostSecretArn: hostSecret.secret.arn,
-      mongodbReadonlyHostSecretArn: readonlyHostSecret.secret.arn,
+      ...this.storeConnectionStrings(s, readWrite, readOnly),
       tlsCAFile: s.tlsCAFile,
       caSecretArn: undefined,
       caCertificatePem: undefined,
@@ -1392,23 +1370,13 @@ export class MongoCluster extends pulumi.ComponentResource {
     const uris = args.uris!;
     const readWrite = pulumi.secret(uris.readWrite);
     const readOnly = pulumi.secret(uris.readOnly);
-    const hostSecret = this.storeSecret(s, `${s.name}-host`, "TOUCAN_MONGODB_HOST", readWrite, true);
-    const readonlyHostSecret = this.storeSecret(
-      s,
-      `${s.name}-readonly-host`,
-      "TOUCAN_MONGODB_READONLY_HOST",
-      readOnly,
-      true,
-    );
+    const connectionStrings = this.storeConnectionStrings(s, readWrite, readOnly);
     const caSecret =
       args.caPem === undefined
         ? undefined
         : this.storeSecret(s, `${s.name}-ca`, "CA certificate of the external MongoDB", args.caPem, false);
     return {
-      mongodbHost: readWrite,
-      mongodbReadonlyHost: readOnly,
-      mongodbHostSecretArn: hostSecret.secret.arn,
-      mongodbReadonlyHostSecretArn: readonlyHostSecret.secret.arn,
+      ...connectionStrings,
       tlsCAFile: caSecret ? s.tlsCAFile : undefined,
       caSecretArn: caSecret?.secret.arn,
       caCertificatePem: args.caPem === undefined ? undefined : pulumi.output(args.caPem),
@@ -1457,6 +1425,28 @@ export class MongoCluster extends pulumi.ComponentResource {
   }
 
   /** A Secrets Manager secret and its value. */
+  /** The two connection strings the backend reads, each in its own Secrets Manager secret. */
+  private storeConnectionStrings(
+    s: Common,
+    readWrite: pulumi.Output<string>,
+    readOnly: pulumi.Output<string>,
+  ) {
+    const host = this.storeSecret(s, `${s.name}-host`, "TOUCAN_MONGODB_HOST", readWrite, true);
+    const readonlyHost = this.storeSecret(
+      s,
+      `${s.name}-readonly-host`,
+      "TOUCAN_MONGODB_READONLY_HOST",
+      readOnly,
+      true,
+    );
+    return {
+      mongodbHost: readWrite,
+      mongodbReadonlyHost: readOnly,
+      mongodbHostSecretArn: host.secret.arn,
+      mongodbReadonlyHostSecretArn: readonlyHost.secret.arn,
+    };
+  }
+
   private storeSecret(
     s: Common,
     logicalName: string,
