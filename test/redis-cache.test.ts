@@ -10,13 +10,13 @@ import {
 import { ToucanArgumentError } from "../components/errors";
 import { Recording, isSecretOutput, record, recordFailure, valueOf } from "./harness/recorder";
 import { Secret, redact, reveal } from "./harness/values";
+import { assertAdmitsOnly } from "./support/security-groups";
 
 const COMPONENT = "toucan:aws:RedisCache";
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 const SUBNET_GROUP = "aws:elasticache/subnetGroup:SubnetGroup";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
@@ -140,21 +140,7 @@ describe("RedisCache by default", () => {
     const group = recording.one(SECURITY_GROUP);
     assert.equal(await valueOf(redis.securityGroupId!), group.outputs.id);
     assert.deepEqual(groupInputs(recording).securityGroupIds, [group.outputs.id]);
-    assert.equal(group.inputs.ingress, undefined, "no inline rules");
-    assert.equal(group.inputs.egress, undefined, "no inline rules");
-    const rules = recording.byType(INGRESS);
-    assert.deepEqual(rules.map((r) => r.inputs.referencedSecurityGroupId).sort(), [
-      "sg-backend",
-      "sg-worker",
-    ]);
-    for (const rule of rules) {
-      assert.equal(rule.inputs.securityGroupId, group.outputs.id);
-      assert.equal(rule.inputs.ipProtocol, "tcp");
-      assert.equal(rule.inputs.fromPort, 6379);
-      assert.equal(rule.inputs.toPort, 6379);
-      assert.equal(rule.inputs.cidrIpv4, undefined);
-    }
-    assert.deepEqual(recording.byType(EGRESS), []);
+    assertAdmitsOnly(recording, group, 6379, ["sg-backend", "sg-worker"]);
   });
 
   it("puts the cache in a subnet group of the given private subnets", async () => {
