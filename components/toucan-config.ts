@@ -834,56 +834,12 @@ export function isApiPath(path: string, prefix: string = API_PATH_PREFIX): boole
 /** The database the vendor's examples connect to. */
 export const TOUCAN_DATABASE = "api-toucan";
 
-/** Inputs of {@link toucanMongoUri}: {@link MongoUriParts} with the vendor's defaults. */
-export interface ToucanMongoUriArgs {
-  /** User name; percent-encoded in the string. */
-  user: string;
-  /** Password; percent-encoded in the string, so any character is allowed. */
-  password: string;
-  /**
-   * Seeds as `host` or `host:port`.
-   * @default port 27017 for a host without one
-   * @example ["mongo-0.internal:27017", "mongo-1.internal", "mongo-2.internal"]
-   */
-  hosts: string[];
-  /**
-   * Database in the path.
-   * @default "api-toucan"
-   */
-  database?: string;
-  /**
-   * `replicaSet=`.
-   * @default not set
-   */
-  replicaSet?: string;
-  /**
-   * `tls=`.
-   * @default not set (the driver's default: no TLS)
-   */
-  tls?: boolean;
-  /**
-   * `tlsCAFile=`: the CA file's path inside the backend container (mount it there).
-   * @default not set
-   * @example "/etc/ssl/myCA.crt"
-   */
-  tlsCAFile?: string;
-  /**
-   * `retryWrites=`. DocumentDB needs `false`.
-   * @default true
-   */
-  retryWrites?: boolean;
-  /**
-   * `authSource=`: the database that holds the user.
-   * @default "admin"
-   */
-  authSource?: string;
-  /**
-   * More options, appended in order.
-   * @default none
-   * @example { readPreference: "secondaryPreferred" }
-   */
-  extra?: Record<string, string>;
-}
+/**
+ * Inputs of {@link toucanMongoUri}: the parts of {@link MongoUriParts}, where a missing `database`
+ * means `"api-toucan"`, `retryWrites` means `true` and `authSource` means `"admin"` (the vendor's
+ * defaults); a host without a port gets 27017.
+ */
+export type ToucanMongoUriArgs = MongoUriParts;
 
 const MONGO_HOST =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
