@@ -5,7 +5,14 @@ import { Toucan, ToucanArgs, oneAtATimeMaximumPercent } from "../components/touc
 import { ToucanArgumentError } from "../components/errors";
 import { rewritePath } from "../components/load-balancer";
 import { planProgram } from "../tools/plan-runner";
-import { record, recordFailure, Recording, RecordedResource } from "./harness/recorder";
+import {
+  record,
+  recordFailure,
+  isSecretOutput,
+  valueOf,
+  Recording,
+  RecordedResource,
+} from "./harness/recorder";
 import { Secret, reveal, redact } from "./harness/values";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -439,10 +446,25 @@ describe("Toucan (component)", () => {
     }
   });
 
-  it("keeps secrets out of its outputs", async () => {
+  it("outputs where the connection strings are (secret ARNs), never the strings themselves", async () => {
     const { result } = await record(() => new Toucan("t", BASE));
-    assert.ok(result.connectionSecretArns);
-    assert.ok(!(result.connectionSecretArns instanceof Secret));
+    const arns = (await valueOf(result.connectionSecretArns)) as Record<string, string>;
+    assert.deepEqual(Object.keys(arns).sort(), ["mongodbHost", "mongodbReadonlyHost", "redisUrl"]);
+    for (const arn of Object.values(arns))
+      assert.match(arn, /^arn:aws:secretsmanager:us-east-1:123456789012:secret:/);
+    for (const output of [
+      result.connectionSecretArns,
+      result.securityGroupIds,
+      result.serviceNames,
+      result.backendUrl,
+    ]) {
+      assert.equal(
+        await isSecretOutput(output),
+        false,
+        "a stack output other stacks read must not need decryption",
+      );
+      assert.ok(!JSON.stringify(await valueOf(output)).includes("mongodb://"));
+    }
   });
 
   describe("rejects bad input before registering anything", () => {
