@@ -463,7 +463,7 @@ describe("Toucan (component)", () => {
         false,
         "a stack output other stacks read must not need decryption",
       );
-      assert.ok(!JSON.stringify(await valueOf(output)).includes("mongodb://"));
+      assert.ok(!JSON.stringify(await valueOf<unknown>(output)).includes("mongodb://"));
     }
   });
 
