@@ -5,8 +5,8 @@
  *   platform: docker  the vendor's docker-compose layout on one Docker host
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SingleHost } from "./components/single-host";
-import { Toucan } from "./components/toucan";
+import { SingleHost } from "./components/docker/single-host";
+import { Toucan } from "./components/aws/toucan";
 import { ConfigReader, singleHostArgsFromConfig, toucanArgsFromConfig } from "./components/stack-config";
 
 const projectConfig = new pulumi.Config();

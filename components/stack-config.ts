@@ -2,8 +2,8 @@
  * Reads the root program's stack config (`Pulumi.<stack>.yaml`) into component arguments. Pure apart
  * from the config source, so tests call it with plain maps. Every key is declared in `Pulumi.yaml`.
  */
-import { ToucanArgumentError } from "./errors";
-import type { NetworkArgs, NatStrategy } from "./network";
+import { ToucanArgumentError } from "./core/errors";
+import type { NetworkArgs, NatStrategy } from "./aws/network";
 
 /** Where config values come from: `new pulumi.Config()` fits, so does a map in a test. */
 export interface ConfigSource {
@@ -128,7 +128,7 @@ const MONGO_ENGINES = ["community", "documentdb", "external"] as const;
  * The whole topology's arguments from config (the root program's `platform: aws`). Imported lazily
  * by type only, so this module stays free of resource code.
  */
-export function toucanArgsFromConfig(config: ConfigReader): import("./toucan").ToucanArgs {
+export function toucanArgsFromConfig(config: ConfigReader): import("./aws/toucan").ToucanArgs {
   const frontendDomain = config.str("frontendDomain");
   if (frontendDomain === undefined) {
     throw new ToucanArgumentError(
@@ -191,7 +191,7 @@ export function toucanArgsFromConfig(config: ConfigReader): import("./toucan").T
 /** `frontendMode: static` serves the frontend from S3 + CloudFront (files from the image, or a folder). */
 function staticFrontendFromConfig(
   config: ConfigReader,
-): Pick<import("./toucan").ToucanArgs, "staticFrontend" | "frontend"> {
+): Pick<import("./aws/toucan").ToucanArgs, "staticFrontend" | "frontend"> {
   const mode = config.oneOf("frontendMode", ["containers", "static"] as const) ?? "containers";
   const frontend = {
     cpu: config.int("frontendCpu"),
@@ -209,7 +209,9 @@ function staticFrontendFromConfig(
 }
 
 /** The single-host layout's arguments from config (the root program's `platform: docker`). */
-export function singleHostArgsFromConfig(config: ConfigReader): import("./single-host").SingleHostArgs {
+export function singleHostArgsFromConfig(
+  config: ConfigReader,
+): import("./docker/single-host").SingleHostArgs {
   const frontendDomain = config.str("frontendDomain") ?? "toucan.localhost";
   const tlsMode = config.oneOf("tlsMode", ["internal", "files", "acme"] as const) ?? "internal";
   const tls =

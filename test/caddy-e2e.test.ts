@@ -6,8 +6,8 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import { CaddyfileOptions, renderCaddyfile } from "../components/caddyfile";
-import { stripApiPrefix } from "../components/toucan-config";
+import { CaddyfileOptions, renderCaddyfile } from "../components/docker/caddyfile";
+import { stripApiPrefix } from "../components/core/toucan-config";
 import {
   CaddySandbox,
   EchoStub,

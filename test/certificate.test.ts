@@ -5,9 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Certificate, CertificateArgs, certificateNames } from "../components/certificate";
-import { ToucanArgumentError } from "../components/errors";
-import { record, recordFailure, valueOf, Secret, UNKNOWN } from "./harness/recorder";
+import { Certificate, CertificateArgs, certificateNames } from "../components/aws/certificate";
+import { ToucanArgumentError } from "../components/core/errors";
+import { record, recordFailure, valueOf, Secret, UNKNOWN } from "../components/planner/recorder";
 
 const CERT = "aws:acm/certificate:Certificate";
 const RECORD = "aws:route53/record:Record";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { planProgram } from "../tools/plan-runner";
-import type { PlanGraph, PlanResource } from "../tools/plan-runner";
+import { planProgram } from "../components/planner/plan-runner";
+import type { PlanGraph, PlanResource } from "../components/planner/plan-runner";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -9,8 +9,8 @@ import {
   settle,
   valueOf,
   isSecretOutput,
-} from "./harness/recorder";
-import { Secret, UNKNOWN, redact, SECRET_MARKER } from "./harness/values";
+} from "../components/planner/recorder";
+import { Secret, UNKNOWN, redact, SECRET_MARKER } from "../components/planner/values";
 
 const settings = require("@pulumi/pulumi/runtime/settings") as {
   resetOptions(...args: unknown[]): void;

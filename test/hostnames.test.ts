@@ -5,7 +5,7 @@ import {
   hostnameProblem,
   isValidHostname,
   validationName,
-} from "../components/hostnames";
+} from "../components/core/hostnames";
 
 describe("host name validation", () => {
   const valid: [string, boolean][] = [

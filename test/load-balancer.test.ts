@@ -5,9 +5,9 @@ import {
   LoadBalancerArgs,
   accessLogBucketPolicy,
   rewritePath,
-} from "../components/load-balancer";
-import { ToucanArgumentError } from "../components/errors";
-import { record, recordFailure, valueOf, RecordedResource, Recording } from "./harness/recorder";
+} from "../components/aws/load-balancer";
+import { ToucanArgumentError } from "../components/core/errors";
+import { record, recordFailure, valueOf, RecordedResource, Recording } from "../components/planner/recorder";
 
 const ALB = "aws:lb/loadBalancer:LoadBalancer";
 const SG = "aws:ec2/securityGroup:SecurityGroup";

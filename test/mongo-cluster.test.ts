@@ -11,10 +11,10 @@ import {
   amazonLinuxAmiParameter,
   checkMemberAzs,
   instanceArchitecture,
-} from "../components/mongo-cluster";
-import { mongoUri, mongoUriHosts } from "../components/mongo-uri";
-import { USER_DATA_LIMIT_BYTES, renderMongoUserData } from "../components/mongo-user-data";
-import { ToucanArgumentError } from "../components/errors";
+} from "../components/aws/mongo-cluster";
+import { mongoUri, mongoUriHosts } from "../components/core/mongo-uri";
+import { USER_DATA_LIMIT_BYTES, renderMongoUserData } from "../components/aws/mongo-user-data";
+import { ToucanArgumentError } from "../components/core/errors";
 import {
   RecordedResource,
   Recording,
@@ -22,8 +22,8 @@ import {
   record,
   recordFailure,
   valueOf,
-} from "./harness/recorder";
-import { Secret, redact, reveal } from "./harness/values";
+} from "../components/planner/recorder";
+import { Secret, redact, reveal } from "../components/planner/values";
 
 const COMPONENT = "toucan:aws:MongoCluster";
 const INSTANCE = "aws:ec2/instance:Instance";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { Network, NetworkArgs, planSubnets, ToucanArgumentError } from "../components";
-import { parseCidr, formatCidr, overlaps, contains } from "../components/cidr";
-import { record, recordFailure, valueOf, Recording, RecordedResource } from "./harness/recorder";
+import { parseCidr, formatCidr, overlaps, contains } from "../components/core/cidr";
+import { record, recordFailure, valueOf, Recording, RecordedResource } from "../components/planner/recorder";
 
 const NETWORK = "toucan:aws:Network";
 

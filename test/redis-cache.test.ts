@@ -6,10 +6,10 @@ import {
   authTokenProblem,
   redisUrl,
   replicationGroupIdProblem,
-} from "../components/redis-cache";
-import { ToucanArgumentError } from "../components/errors";
-import { Recording, isSecretOutput, record, recordFailure, valueOf } from "./harness/recorder";
-import { Secret, redact, reveal } from "./harness/values";
+} from "../components/aws/redis-cache";
+import { ToucanArgumentError } from "../components/core/errors";
+import { Recording, isSecretOutput, record, recordFailure, valueOf } from "../components/planner/recorder";
+import { Secret, redact, reveal } from "../components/planner/values";
 import { assertAdmitsOnly } from "./support/security-groups";
 
 const COMPONENT = "toucan:aws:RedisCache";

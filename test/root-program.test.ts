@@ -5,8 +5,8 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import * as YAML from "yaml";
 import Ajv2020 from "ajv/dist/2020";
-import { planProgram } from "../tools/plan-runner";
-import { readProject, qualify } from "../tools/project";
+import { planProgram } from "../components/planner/plan-runner";
+import { readProject, qualify } from "../components/planner/project";
 import { renderReadme } from "../tools/config-doc";
 import {
   ConfigReader,
@@ -36,7 +36,7 @@ function pulumiProjects(): string[] {
 function runPlanCli(args: string[]) {
   return spawnSync(
     process.execPath,
-    ["-r", "ts-node/register", path.join(ROOT, "tools", "plan.ts"), ...args],
+    ["-r", "ts-node/register", path.join(ROOT, "components", "planner", "cli.ts"), ...args],
     {
       cwd: ROOT,
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },

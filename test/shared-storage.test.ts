@@ -4,9 +4,9 @@ import {
   SharedStorage,
   SharedStorageArgs,
   rootDirectoryProblem,
-} from "../components/shared-storage";
-import { ToucanArgumentError } from "../components/errors";
-import { Recording, record, recordFailure, valueOf } from "./harness/recorder";
+} from "../components/aws/shared-storage";
+import { ToucanArgumentError } from "../components/core/errors";
+import { Recording, record, recordFailure, valueOf } from "../components/planner/recorder";
 import { assertAdmitsOnly } from "./support/security-groups";
 
 const COMPONENT = "toucan:aws:SharedStorage";

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
-import { ToucanArgumentError } from "../components/errors";
-import { renderCaddyfile } from "../components/caddyfile";
+import { ToucanArgumentError } from "../components/core/errors";
+import { renderCaddyfile } from "../components/docker/caddyfile";
 import {
   SINGLE_HOST_DEFAULT_IMAGES,
   SINGLE_HOST_FILES,
@@ -12,8 +12,8 @@ import {
   SingleHostArgs,
   renderSingleHostMongoInit,
   renderSingleHostRedisConfig,
-} from "../components/single-host";
-import { planProgram } from "../tools/plan-runner";
+} from "../components/docker/single-host";
+import { planProgram } from "../components/planner/plan-runner";
 import {
   Recording,
   RecordedResource,
@@ -21,8 +21,8 @@ import {
   record,
   recordFailure,
   valueOf,
-} from "./harness/recorder";
-import { Secret, redact, reveal } from "./harness/values";
+} from "../components/planner/recorder";
+import { Secret, redact, reveal } from "../components/planner/values";
 import { CaddySandbox } from "./support/caddy";
 
 const CONTAINER = "docker:index/container:Container";

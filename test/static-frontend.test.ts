@@ -14,8 +14,8 @@ import {
   StaticFrontend,
   StaticFrontendArgs,
   certificateRegion,
-} from "../components/static-frontend";
-import { ToucanArgumentError } from "../components/errors";
+} from "../components/aws/static-frontend";
+import { ToucanArgumentError } from "../components/core/errors";
 import { CACHE_NO_CACHE, buildManifest } from "../components/static/manifest";
 import { EMBED_PARAMS_PATH, TC_PARAMS_PATH } from "../components/static/tc-params";
 import { STRIP_API_PREFIX_FUNCTION_CODE } from "../components/static/cloudfront-function";
@@ -28,8 +28,8 @@ import {
   siteOverrides,
 } from "../components/static/deploy-provider";
 import { InvalidationClient } from "../components/static/sync";
-import { RecordedResource, Recording, record, recordFailure, valueOf } from "./harness/recorder";
-import { Secret, reveal } from "./harness/values";
+import { RecordedResource, Recording, record, recordFailure, valueOf } from "../components/planner/recorder";
+import { Secret, reveal } from "../components/planner/values";
 import { tempDir } from "./fixtures/static/tools";
 
 const COMPONENT = "toucan:aws:StaticFrontend";

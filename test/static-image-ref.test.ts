@@ -6,7 +6,7 @@ import {
   isLoopbackRegistry,
   manifestReference,
   parseImageRef,
-} from "../components/static/image-ref";
+} from "../components/core/image-ref";
 
 const DIGEST = `sha256:${"ab12".repeat(16)}`;
 

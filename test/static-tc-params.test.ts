@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ToucanArgumentError } from "../components/errors";
+import { ToucanArgumentError } from "../components/core/errors";
 import {
   EMBED_PARAMS_PATH,
   TC_PARAMS_PATH,

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ToucanArgumentError } from "../components/errors";
+import { ToucanArgumentError } from "../components/core/errors";
 import {
   API_PATH_PREFIX,
   DEFAULT_REDIS_VARIABLES,
@@ -19,7 +19,7 @@ import {
   toucanMongoUri,
   vcpuFromCpuUnits,
   vendorJsonList,
-} from "../components/toucan-config";
+} from "../components/core/toucan-config";
 
 const COMPONENT = 'Toucan "test"';
 

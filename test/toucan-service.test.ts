@@ -8,10 +8,10 @@ import {
   defaultFamily,
   fargateMemoryOptions,
   secretArnOf,
-} from "../components/toucan-service";
-import { ToucanArgumentError } from "../components/errors";
-import { RecordedResource, Recording, record, recordFailure, valueOf } from "./harness/recorder";
-import { reveal } from "./harness/values";
+} from "../components/aws/toucan-service";
+import { ToucanArgumentError } from "../components/core/errors";
+import { RecordedResource, Recording, record, recordFailure, valueOf } from "../components/planner/recorder";
+import { reveal } from "../components/planner/values";
 
 const COMPONENT = "toucan:aws:ToucanService";
 const SERVICE = "aws:ecs/service:Service";

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import { strict as assert } from "assert";
 import * as path from "path";
-import { Toucan, ToucanArgs, oneAtATimeMaximumPercent } from "../components/toucan";
-import { ToucanArgumentError } from "../components/errors";
-import { rewritePath } from "../components/load-balancer";
-import { planProgram } from "../tools/plan-runner";
+import { Toucan, ToucanArgs, oneAtATimeMaximumPercent } from "../components/aws/toucan";
+import { ToucanArgumentError } from "../components/core/errors";
+import { rewritePath } from "../components/aws/load-balancer";
+import { planProgram } from "../components/planner/plan-runner";
 import {
   record,
   recordFailure,
@@ -12,8 +12,8 @@ import {
   valueOf,
   Recording,
   RecordedResource,
-} from "./harness/recorder";
-import { Secret, reveal, redact } from "./harness/values";
+} from "../components/planner/recorder";
+import { Secret, reveal, redact } from "../components/planner/values";
 
 const ROOT = path.resolve(__dirname, "..");
 

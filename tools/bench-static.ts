@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { buildManifest } from "../components/static/manifest";
 import { renderEmbedParams, renderTcParams } from "../components/static/tc-params";
-import { planProgram } from "./plan-runner";
+import { planProgram } from "../components/planner/plan-runner";
 
 /** Writes a site shaped like a bundled SPA: hashed chunks, fonts, images, a few HTML pages. */
 export function generateSite(root: string, fileCount: number): void {

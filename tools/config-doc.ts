@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { readProject, ConfigDeclaration } from "./project";
+import { readProject, ConfigDeclaration } from "../components/planner/project";
 
 export const BEGIN = "<!-- config-reference:begin (generated from Pulumi.yaml by npm run docs:config) -->";
 export const END = "<!-- config-reference:end -->";

@@ -2,7 +2,7 @@
  * The StaticFrontend's asset pipeline: image -> files -> generated settings -> manifest -> S3 ->
  * CloudFront invalidation. Pure or I/O-only modules, tested without a cloud.
  */
-export * from "./image-ref";
+export * from "../core/image-ref";
 export * from "./oci";
 export * from "./tc-params";
 export * from "./manifest";

@@ -11,7 +11,7 @@ import * as path from "path";
 import { Readable } from "stream";
 import { pipeline } from "stream/promises";
 import * as zlib from "zlib";
-import { ImageRef, formatImageRef, manifestReference, parseImageRef } from "./image-ref";
+import { ImageRef, formatImageRef, manifestReference, parseImageRef } from "../core/image-ref";
 import { Descriptor, FetchedManifest, MEDIA_TYPES, RegistryClient, RegistryOptions } from "./registry";
 import { TarFormatError, readTar } from "./tar";
 

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import { pipeline } from "stream/promises";
-import { ImageRef, formatImageRef, isLoopbackRegistry } from "./image-ref";
+import { ImageRef, formatImageRef, isLoopbackRegistry } from "../core/image-ref";
 
 /** Credentials for a private registry or repository. */
 export interface RegistryCredentials {

@@ -9,7 +9,7 @@
  * reads the same whatever charset the browser assumes for it. Browsers and JSON.parse both turn the
  * escapes back into the original characters.
  */
-import { ToucanArgumentError } from "../errors";
+import { ToucanArgumentError } from "../core/errors";
 
 /** A JSON value, as a tc-params key can hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

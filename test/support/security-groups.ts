@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import type { Recording, RecordedResource } from "../harness/recorder";
+import type { Recording, RecordedResource } from "../../components/planner/recorder";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "./errors";
-import { Transform, applyTransform } from "./transform";
+import { ArgumentChecks } from "../core/errors";
+import { Transform, applyTransform } from "../core/transform";
 
 /** The NFS port EFS mount targets listen on. */
 export const NFS_PORT = 2049;

@@ -8,11 +8,10 @@
  * - two resources with the same URN;
  * - an input set from another resource's output that resolved to `undefined`.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AttributeContext, AttributeModule, CallFn, AttributeFn, stableHex, str } from "./attributes/types";
 import { Secret, UNKNOWN, fromWire, unwrapWire } from "./values";
+import { ATTRIBUTE_MODULES } from "./attributes";
 
 // The SDK's settings module: waitForRPCs lets the harness wait until every registration is done.
 
@@ -163,24 +162,14 @@ rpc.serializeResourceProperties = async (label, props, opts) => {
       recording.failures.push(
         `${label}: input "${key}" was set from the output of ${urns.join(", ")} but resolved to undefined ` +
           `(the code reads an attribute the harness does not compute: is it a real output of that type? ` +
-          `add it in test/harness/attributes/)`,
+          `add it in components/planner/attributes/)`,
       );
     }
   }
   return result;
 };
 
-const attributeModules: AttributeModule[] = loadAttributeModules();
-
-function loadAttributeModules(): AttributeModule[] {
-  const dir = path.join(__dirname, "attributes");
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts") && !f.startsWith("types."))
-    .sort()
-    .map((f) => (require(path.join(dir, f)) as { module: AttributeModule }).module)
-    .filter((m) => m !== undefined);
-}
+const attributeModules: readonly AttributeModule[] = ATTRIBUTE_MODULES;
 
 function lookup<T>(key: "attributes" | "calls" | "idPrefixes", token: string): T | undefined {
   for (const m of attributeModules) {
@@ -293,7 +282,7 @@ export function startRecording(options: RecordOptions = {}): Recording {
     call(args) {
       const answer = lookup<CallFn>("calls", args.token);
       if (!answer) {
-        const message = `the recording runtime has no answer for the function ${args.token}: add one in test/harness/attributes/`;
+        const message = `the recording runtime has no answer for the function ${args.token}: add one in components/planner/attributes/`;
         recording.failures.push(message);
         throw new HarnessError(message);
       }

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { ArgumentChecks, ToucanArgumentError } from "./errors";
-import { Transform, applyTransform } from "./transform";
-import { MONGO_PORT, isMongoUri, mongoUri, mongoUriHosts } from "./mongo-uri";
+import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
+import { Transform, applyTransform } from "../core/transform";
+import { MONGO_PORT, isMongoUri, mongoUri, mongoUriHosts } from "../core/mongo-uri";
 import {
   MONGO_VERSION,
   REPLICA_SET_NAME,

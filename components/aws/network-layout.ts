@@ -8,7 +8,7 @@
  *   public tier:  slots [half, half + q)   AZ i -> slot half + i   (q = a quarter of the slots)
  *   the last quarter stays free for a future tier (e.g. isolated database subnets).
  */
-import { Cidr, formatCidr, parseCidr, subBlock } from "./cidr";
+import { Cidr, formatCidr, parseCidr, subBlock } from "../core/cidr";
 
 export type SubnetTier = "private" | "public";
 

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentChecks, ToucanArgumentError } from "./errors";
 import { MongoUriParts, mongoUri } from "./mongo-uri";
-import { ImageRefError, parseImageRef } from "./static/image-ref";
+import { ImageRefError, parseImageRef } from "./image-ref";
 
 const DEFAULT_COMPONENT = "Toucan configuration";
 

@@ -4,8 +4,8 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { record, valueOf, isSecretOutput, Recording } from "../test/harness/recorder";
-import { redact, SECRET_MARKER, UNKNOWN } from "../test/harness/values";
+import { record, valueOf, isSecretOutput, Recording } from "./recorder";
+import { redact, SECRET_MARKER, UNKNOWN } from "./values";
 import { readProject, readStackConfig } from "./project";
 
 export interface PlanResource {
@@ -46,7 +46,7 @@ export interface PlanOptions {
   preview?: boolean;
 }
 
-const REPO_ROOT = path.resolve(__dirname, "..");
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 let aliasInstalled = false;
 
 /** Lets example programs import the library by its package name, as users do. */

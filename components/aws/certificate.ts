@@ -2,9 +2,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "./errors";
-import { distinctValidationNames, hostnameProblem, validationName } from "./hostnames";
-import { Transform, applyTransform } from "./transform";
+import { ArgumentChecks } from "../core/errors";
+import { distinctValidationNames, hostnameProblem, validationName } from "../core/hostnames";
+import { Transform, applyTransform } from "../core/transform";
 
 const COMPONENT = "toucan:aws:Certificate";
 

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { lockDownBucket } from "./private-bucket";
-import { ArgumentChecks } from "./errors";
-import { parseCidr } from "./cidr";
-import { hostnameProblem, isWildcard } from "./hostnames";
-import { Transform, applyTransform } from "./transform";
+import { ArgumentChecks } from "../core/errors";
+import { parseCidr } from "../core/cidr";
+import { hostnameProblem, isWildcard } from "../core/hostnames";
+import { Transform, applyTransform } from "../core/transform";
 
 const COMPONENT = "toucan:aws:LoadBalancer";
 

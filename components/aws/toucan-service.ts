@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks, ToucanArgumentError } from "./errors";
-import { Transform, applyTransform } from "./transform";
+import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
+import { Transform, applyTransform } from "../core/transform";
 
 const COMPONENT = "toucan:aws:ToucanService";
 

@@ -19,7 +19,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
-import { ArgumentChecks, ToucanArgumentError } from "./errors";
+import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
 import { AcmeTls, CaddyTls, InternalTls, renderCaddyfile } from "./caddyfile";
 import {
   API_PATH_PREFIX,
@@ -34,9 +34,9 @@ import {
   redisVariableNames,
   resolveImages,
   toucanMongoUri,
-} from "./toucan-config";
-import { ImageRefError, parseImageRef } from "./static/image-ref";
-import { Transform, applyTransform } from "./transform";
+} from "../core/toucan-config";
+import { ImageRefError, parseImageRef } from "../core/image-ref";
+import { Transform, applyTransform } from "../core/transform";
 
 const COMPONENT = "toucan:docker:SingleHost";
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
-import { ArgumentChecks } from "./errors";
+import { ArgumentChecks } from "../core/errors";
 import { Network, NetworkArgs, validateNetworkArgs } from "./network";
 import {
   StaticFrontend,
@@ -24,7 +24,7 @@ import {
   ContainerMount,
   validateToucanServiceArgs,
 } from "./toucan-service";
-import { certificateCovers } from "./hostnames";
+import { certificateCovers } from "../core/hostnames";
 import {
   API_PATH_PREFIX,
   apiBaseRoute,
@@ -35,7 +35,7 @@ import {
   vcpuFromCpuUnits,
   RedisVariableNames,
   ToucanVersionArgs,
-} from "./toucan-config";
+} from "../core/toucan-config";
 
 /** Where the Mongo CA file lives inside the backend container (named by `tlsCAFile`). */
 const CA_VOLUME = "mongo-ca";

@@ -4,20 +4,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { lockDownBucket } from "./private-bucket";
 import { Certificate } from "./certificate";
-import { ArgumentChecks, ToucanArgumentError } from "./errors";
-import { hostnameProblem } from "./hostnames";
-import { Transform, applyTransform } from "./transform";
+import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
+import { hostnameProblem } from "../core/hostnames";
+import { Transform, applyTransform } from "../core/transform";
 import {
   CLOUDFRONT_FUNCTION_RUNTIME,
   DEFAULT_API_PREFIX,
   SPA_FALLBACK_FUNCTION_CODE,
   stripPrefixFunctionCode,
-} from "./static/cloudfront-function";
-import { ImageRefError, parseImageRef } from "./static/image-ref";
-import { STATE_PREFIX } from "./static/manifest";
-import type { Platform } from "./static/oci";
-import { JsonValue, normalizeApiBaseRoute, renderTcParams } from "./static/tc-params";
-import { SiteDeployment, SiteSource, siteManifest } from "./static/deploy-provider";
+} from "../static/cloudfront-function";
+import { ImageRefError, parseImageRef } from "../core/image-ref";
+import { STATE_PREFIX } from "../static/manifest";
+import type { Platform } from "../static/oci";
+import { JsonValue, normalizeApiBaseRoute, renderTcParams } from "../static/tc-params";
+import { SiteDeployment, SiteSource, siteManifest } from "../static/deploy-provider";
 
 /**
  * Where the site's files come from: a folder on the machine running Pulumi, or the vendor's frontend

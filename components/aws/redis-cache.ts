@@ -2,8 +2,8 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { ArgumentChecks } from "./errors";
-import { Transform, applyTransform } from "./transform";
+import { ArgumentChecks } from "../core/errors";
+import { Transform, applyTransform } from "../core/transform";
 
 /**
  * The ElastiCache engine.

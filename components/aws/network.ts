@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "./errors";
-import { Cidr, formatCidr, overlaps, parseCidr } from "./cidr";
+import { ArgumentChecks } from "../core/errors";
+import { Cidr, formatCidr, overlaps, parseCidr } from "../core/cidr";
 import { defaultSubnetPrefix, maxAzs, subnetCidr } from "./network-layout";
-import { Transform, applyTransform } from "./transform";
+import { Transform, applyTransform } from "../core/transform";
 
 /**
  * How private subnets reach the internet.
