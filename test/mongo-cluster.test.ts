@@ -791,7 +791,7 @@ describe("MongoCluster rejects bad input before registering anything", () => {
     },
     {
       title: "an unknown engine",
-      args: { ...NETWORK, engine: "atlas" as never },
+      args: { ...NETWORK, engine: "mongo-atlas" as never },
       argument: "engine",
       message: /is not an engine.*"external"/,
     },

@@ -5,6 +5,7 @@ import * as tls from "@pulumi/tls";
 import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 import { MONGO_PORT, isMongoUri, mongoUri, mongoUriHosts } from "../core/mongo-uri";
+import { AtlasArgs, AtlasSettings, createAtlasDeployment, validateAtlasArgs } from "./atlas";
 import {
   MONGO_VERSION,
   REPLICA_SET_NAME,
@@ -21,10 +22,12 @@ import {
  *   authentication between members and TLS from a private CA.
  * - `documentdb`: Amazon DocumentDB. It is only MongoDB-*compatible*: Toucan's vendor supports MongoDB,
  *   and some features Toucan uses may behave differently or be missing. Test your apps before relying on it.
- * - `external`: a database you run elsewhere (MongoDB Atlas, another team's cluster): you give the two
- *   connection strings and, when its CA is private, the CA certificate.
+ * - `atlas`: a dedicated MongoDB Atlas cluster (M10+, 3 nodes over the region's AZs, cloud backup)
+ *   created by the stack with `@pulumi/mongodbatlas`, reached only through AWS PrivateLink.
+ * - `external`: a database you run elsewhere (another team's cluster, an Atlas cluster you manage
+ *   yourself): you give the two connection strings and, when its CA is private, the CA certificate.
  */
-export type MongoEngine = "community" | "documentdb" | "external";
+export type MongoEngine = "community" | "documentdb" | "atlas" | "external";
 
 /** The two connection strings Toucan's backend needs. */
 export interface MongoClusterUris {
@@ -201,6 +204,14 @@ export interface MongoClusterArgs {
    */
   caPem?: pulumi.Input<string>;
 
+  // atlas
+  /**
+   * `atlas`: the Atlas project, cluster and region settings (see {@link AtlasArgs}). `vpcId`,
+   * `subnetIds` (where the PrivateLink interface endpoint goes) and `clientSecurityGroupIds` are used
+   * as for the other engines. Atlas credentials come from the `mongodbatlas` provider's config.
+   */
+  atlas?: AtlasArgs;
+
   /** Tags for every resource. */
   tags?: Record<string, string>;
   /** Change any child resource's arguments (only the children of the chosen engine). */
@@ -242,7 +253,7 @@ const MEMBER_COUNT = 3;
 const MEMBER_CERT_HOURS = 5 * 365 * 24;
 const CA_CERT_HOURS = 10 * 365 * 24;
 
-const ENGINES: MongoEngine[] = ["community", "documentdb", "external"];
+const ENGINES: MongoEngine[] = ["community", "documentdb", "atlas", "external"];
 type ArgKey = keyof MongoClusterArgs;
 const ENGINE_ARGS: Record<MongoEngine, ArgKey[]> = {
   community: [
@@ -276,6 +287,7 @@ const ENGINE_ARGS: Record<MongoEngine, ArgKey[]> = {
     "skipFinalSnapshot",
     "readOnlyUser",
   ],
+  atlas: ["vpcId", "subnetIds", "availabilityZones", "clientSecurityGroupIds", "database", "atlas"],
   external: ["uris", "caPem"],
 };
 const ALL_ENGINE_ARGS = [...new Set(Object.values(ENGINE_ARGS).flat())];
@@ -283,6 +295,7 @@ type TransformKey = keyof NonNullable<MongoClusterArgs["transform"]>;
 const ENGINE_TRANSFORMS: Record<MongoEngine, TransformKey[]> = {
   community: ["securityGroup", "secret", "instance", "volume", "zone", "role"],
   documentdb: ["securityGroup", "secret", "cluster", "clusterInstance", "subnetGroup", "parameterGroup"],
+  atlas: ["secret"],
   external: ["secret"],
 };
 
@@ -323,7 +336,12 @@ interface DocumentDbSettings extends Common {
 interface ExternalSettings extends Common {
   engine: "external";
 }
-type Settings = CommunitySettings | DocumentDbSettings | ExternalSettings;
+interface AtlasEngineSettings extends Common {
+  engine: "atlas";
+  database: string;
+  atlas: AtlasSettings;
+}
+type Settings = CommunitySettings | DocumentDbSettings | AtlasEngineSettings | ExternalSettings;
 
 /** `arm64` for Graviton instance types (`t4g`, `m7g`, `c7gn`, `r8g`, `m6gd` ...), else `x86_64`. */
 export function instanceArchitecture(instanceType: string): "arm64" | "x86_64" {
@@ -370,7 +388,7 @@ export function validateMongoClusterArgs(name: string, args: MongoClusterArgs): 
   const checks = new ArgumentChecks(`MongoCluster "${name}"`);
   const engine = args.engine ?? "community";
   if (!ENGINES.includes(engine)) {
-    checks.fail("engine", engine, "is not an engine", 'use "community", "documentdb" or "external"');
+    checks.fail("engine", engine, "is not an engine", 'use "community", "documentdb", "atlas" or "external"');
     checks.throwIfAny();
   }
   const own = new Set<ArgKey>(ENGINE_ARGS[engine]);
@@ -407,7 +425,7 @@ export function validateMongoClusterArgs(name: string, args: MongoClusterArgs): 
   const common: Common = {
     name,
     protect: args.protect ?? true,
-    kmsKeyId: engine === "external" ? undefined : args.kmsKeyId,
+    kmsKeyId: engine === "external" || engine === "atlas" ? undefined : args.kmsKeyId,
     tags: args.tags ?? {},
     tlsCAFile,
   };
@@ -466,6 +484,11 @@ export function validateMongoClusterArgs(name: string, args: MongoClusterArgs): 
     "use a shorter component name",
   );
 
+  if (engine === "atlas") {
+    const atlas = validateAtlasArgs(checks, name, args.atlas, aws.config.region);
+    checks.throwIfAny();
+    return { ...common, engine, database, atlas };
+  }
   if (engine === "community") {
     const settings = validateCommunity(checks, args, common, database, subnets, azs);
     checks.throwIfAny();
@@ -795,7 +818,9 @@ export class MongoCluster extends pulumi.ComponentResource {
         ? this.buildCommunity(settings, args)
         : settings.engine === "documentdb"
           ? this.buildDocumentDb(settings, args)
-          : this.buildExternal(settings, args);
+          : settings.engine === "atlas"
+            ? this.buildAtlas(settings, args)
+            : this.buildExternal(settings, args);
 
     this.mongodbHost = exposed.mongodbHost;
     this.mongodbReadonlyHost = exposed.mongodbReadonlyHost;
@@ -1249,6 +1274,36 @@ export class MongoCluster extends pulumi.ComponentResource {
 
   // ---------------------------------------------------------------------------------------------
   // documentdb
+
+  private buildAtlas(s: AtlasEngineSettings, args: MongoClusterArgs): Exposed {
+    const atlas = createAtlasDeployment(
+      {
+        parent: this,
+        name: s.name,
+        protect: s.protect,
+        tags: s.tags,
+        database: s.database,
+        transform: args.atlas?.transform ?? {},
+      },
+      s.atlas,
+      {
+        vpcId: args.vpcId!,
+        subnetIds: args.subnetIds!,
+        clientSecurityGroupIds: args.clientSecurityGroupIds ?? [],
+      },
+    );
+    return {
+      ...this.storeConnectionStrings(s, atlas.readWrite, atlas.readOnly),
+      // Atlas presents certificates from a public CA the backend image already trusts.
+      tlsCAFile: undefined,
+      caSecretArn: undefined,
+      caCertificatePem: undefined,
+      caBundleUrl: undefined,
+      securityGroupId: atlas.securityGroupId,
+      hosts: atlas.hosts,
+      adminPasswordSecretArn: undefined,
+    };
+  }
 
   private buildDocumentDb(s: DocumentDbSettings, args: MongoClusterArgs): Exposed {
     const region = aws.getRegionOutput({}, { parent: this }).region;

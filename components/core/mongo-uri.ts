@@ -71,3 +71,20 @@ export function mongoUriHosts(uri: string): string[] {
 export function isMongoUri(uri: string): boolean {
   return mongoUriHosts(uri).length > 0;
 }
+
+/**
+ * Adds credentials and the database to a `mongodb+srv://host` seed-list string as Atlas reports it,
+ * with the options Atlas recommends for applications (`retryWrites=true&w=majority`).
+ */
+export function srvConnectionString(
+  base: string,
+  parts: { user: string; password: string; database: string },
+): string {
+  const match = /^mongodb\+srv:\/\/(?:[^@/?#]*@)?([^/?#]+)\/?(?:\?(.*))?$/.exec(base.trim());
+  if (!match) throw new Error(`srvConnectionString: not a mongodb+srv:// seed-list string: ${base}`);
+  const options = new URLSearchParams(match[2] ?? "");
+  if (!options.has("retryWrites")) options.set("retryWrites", "true");
+  if (!options.has("w")) options.set("w", "majority");
+  const credentials = `${encodeURIComponent(parts.user)}:${encodeURIComponent(parts.password)}@`;
+  return `mongodb+srv://${credentials}${match[1]}/${encodeURIComponent(parts.database)}?${options.toString()}`;
+}

@@ -5,6 +5,10 @@
  */
 import type { AttributeModule } from "./types";
 import { str } from "./types";
+import { selfSignedCertificate } from "./x509";
+
+/** When the harness's certificates start: fixed, so a plan is the same every time. */
+const CERTIFICATE_START = "2026-01-01T00:00:00Z";
 
 function pem(label: string, body: string): string {
   const lines = body.match(/.{1,64}/g) ?? [];
@@ -91,12 +95,18 @@ export const module: AttributeModule = {
       publicKeyFingerprintMd5: hex(32),
       publicKeyFingerprintSha256: `SHA256:${hex(43)}`,
     }),
-    "tls:index/selfSignedCert:SelfSignedCert": ({ hex, name }) => ({
-      certPem: pem("CERTIFICATE", `FAKECA${name.replace(/[^A-Za-z0-9]/g, "")}${hex(128)}`),
-      validityStartTime: "2025-01-01T00:00:00Z",
-      validityEndTime: "2035-01-01T00:00:00Z",
-      readyForRenewal: false,
-    }),
+    // A real certificate with the requested subject and validity (Ed25519-signed, deterministic).
+    "tls:index/selfSignedCert:SelfSignedCert": ({ type, name, inputs }) => {
+      const hours = Number(inputs.validityPeriodHours ?? 24);
+      const start = new Date(CERTIFICATE_START);
+      const subject = (inputs.subject ?? {}) as Record<string, unknown>;
+      return {
+        certPem: selfSignedCertificate(`${type}::${name}`, subject, start, hours),
+        validityStartTime: start.toISOString().replace(".000", ""),
+        validityEndTime: new Date(start.getTime() + hours * 3600_000).toISOString().replace(".000", ""),
+        readyForRenewal: false,
+      };
+    },
     "tls:index/certRequest:CertRequest": ({ hex }) => ({
       certRequestPem: pem("CERTIFICATE REQUEST", `FAKECSR${hex(128)}`),
     }),

@@ -8,6 +8,7 @@ import { module as awsEcs } from "./aws-ecs";
 import { module as awsEdge } from "./aws-edge";
 import { module as awsMongo } from "./aws-mongo";
 import { module as docker } from "./docker";
+import { module as mongodbatlas } from "./mongodbatlas";
 
 export const ATTRIBUTE_MODULES: readonly AttributeModule[] = [
   awsCacheStorage,
@@ -18,4 +19,5 @@ export const ATTRIBUTE_MODULES: readonly AttributeModule[] = [
   awsEdge,
   awsMongo,
   docker,
+  mongodbatlas,
 ];

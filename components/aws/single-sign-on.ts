@@ -1,0 +1,293 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentChecks } from "../core/errors";
+import { SsoProvider, SsoUrls, providerBlock, ssoUrls, toYaml, validateSsoProviders } from "../core/sso";
+import { createSamlCredentials } from "../core/saml-credentials";
+
+/** An Amazon Cognito user pool as the OpenID Connect provider, for a team that has no IdP yet. */
+export interface CognitoIdentityProviderArgs {
+  /**
+   * The provider id in Toucan (part of the callback URL).
+   * @default "cognito"
+   */
+  providerId?: string;
+  /**
+   * Prefix of the hosted sign-in domain, `https://<prefix>.auth.<region>.amazoncognito.com`: lower-case
+   * letters, digits and `-`, unique in the region, without "aws", "amazon" or "cognito".
+   */
+  domainPrefix: string;
+  /**
+   * Display name on Toucan's login page.
+   * @default "Sign in"
+   */
+  name?: string;
+}
+
+export interface SingleSignOnArgs {
+  /** The backend's public base URL (`API_BASEROUTE`): the SAML entity id and the base of every SSO URL. */
+  backendUrl: pulumi.Input<string>;
+  /** The frontend URL: where users land after login (`defaultRedirectUrl`). */
+  frontendUrl: pulumi.Input<string>;
+  /**
+   * The instance's SSO providers.
+   * @default none
+   */
+  providers?: SsoProvider[];
+  /**
+   * Create an Amazon Cognito user pool as an OIDC provider (app client with exactly Toucan's callback
+   * URL, hosted sign-in domain).
+   * @default none
+   */
+  cognito?: CognitoIdentityProviderArgs;
+  /**
+   * Validity of each generated SAML2 service-provider certificate, in days.
+   * @default 730
+   */
+  samlCertificateValidityDays?: number;
+  /**
+   * KMS key (ARN) for the secrets holding the SP keys.
+   * @default the AWS managed key `aws/secretsmanager`
+   */
+  kmsKeyId?: pulumi.Input<string>;
+  /**
+   * Protect the SP keys' secrets and the Cognito user pool (deletion protection on) from deletion.
+   * @default true
+   */
+  protect?: boolean;
+  /** Tags for every resource. @default none */
+  tags?: Record<string, string>;
+}
+
+/** What a provider's identity provider needs, and what Toucan's instance settings need. */
+export interface SsoProviderOutputs extends SsoUrls {
+  type: "SAML2" | "OIDC";
+  /** SAML2: the SP certificate (PEM) to give the IdP if it does not read the metadata URL. */
+  certificatePem?: string;
+  /** SAML2: Secrets Manager ARN holding `{ privateKey, certificate }` of the SP. */
+  credentialsSecretArn?: string;
+}
+
+const COMPONENT = "toucan:aws:SingleSignOn";
+/** provider id, its outputs, its block (YAML). */
+type Entry = [string, SsoProviderOutputs, string];
+
+function validate(name: string, args: SingleSignOnArgs): { providers: SsoProvider[]; validityDays: number } {
+  const checks = new ArgumentChecks(`SingleSignOn "${name}"`);
+  const providers = validateSsoProviders(checks, "providers", args.providers ?? []);
+  const validityDays = args.samlCertificateValidityDays ?? 730;
+  checks.require(
+    Number.isInteger(validityDays) && validityDays >= 60 && validityDays <= 3650,
+    "samlCertificateValidityDays",
+    validityDays,
+    "is not a whole number of days from 60 to 3650",
+    "use e.g. 730 (the certificate renews 30 days before it expires)",
+  );
+  const cognito = args.cognito;
+  if (cognito) {
+    const id = cognito.providerId ?? "cognito";
+    checks.require(
+      !providers.some((p) => p.id === id),
+      "cognito.providerId",
+      id,
+      "is already the id of a provider in `providers`",
+      "give the Cognito provider another id",
+    );
+    checks.require(
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognito.domainPrefix ?? "") &&
+        !/aws|amazon|cognito/.test(cognito.domainPrefix ?? ""),
+      "cognito.domainPrefix",
+      cognito.domainPrefix,
+      "is not a Cognito domain prefix (1-63 lower-case letters, digits and '-', without aws, amazon or cognito)",
+      'use e.g. "acme-toucan"',
+    );
+  }
+  checks.throwIfAny();
+  return { providers, validityDays };
+}
+
+/**
+ * Single sign-on wiring for Toucan's SSO providers (SAML2 and OpenID Connect), as the vendor's FAQ
+ * describes it: the service-provider URLs, a SAML2 SP key and certificate per SAML2 provider (kept in
+ * Secrets Manager), the provider block to paste into the instance settings, and, optionally, an Amazon
+ * Cognito user pool as a ready OIDC provider.
+ */
+export class SingleSignOn extends pulumi.ComponentResource {
+  /** Per provider id: its URLs (entity id, ACS, metadata, or callback) and SP certificate. */
+  readonly providers: pulumi.Output<Record<string, SsoProviderOutputs>>;
+  /**
+   * Per provider id: the block to paste into the instance settings, YAML in the vendor's form. A secret:
+   * SAML2 blocks hold the SP private key, the Cognito block its client secret.
+   */
+  readonly providerBlocks: pulumi.Output<Record<string, string>>;
+  /** The Cognito user pool's id, when `cognito` is set. */
+  readonly cognitoUserPoolId: pulumi.Output<string> | undefined;
+
+  constructor(name: string, args: SingleSignOnArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const { providers, validityDays } = validate(name, args);
+    super(COMPONENT, name, {}, opts);
+    const protect = args.protect ?? true;
+    const tags = args.tags ?? {};
+    const backendHost = pulumi.output(args.backendUrl).apply((u) => new URL(u).hostname);
+
+    const entries: pulumi.Output<Entry>[] = providers.map((provider) => {
+      if (provider.type === "OIDC") return this.oidcEntry(provider, args);
+      return this.samlEntry(name, provider, args, backendHost, validityDays, protect, tags);
+    });
+    let cognitoUserPoolId: pulumi.Output<string> | undefined;
+    if (args.cognito) {
+      const cognito = this.createCognito(name, args, args.cognito, protect, tags);
+      cognitoUserPoolId = cognito.userPoolId;
+      entries.push(cognito.entry);
+    }
+    const all = pulumi.all(entries);
+    this.providers = all.apply((list) => Object.fromEntries(list.map(([id, outputs]) => [id, outputs])));
+    this.providerBlocks = pulumi.secret(
+      all.apply((list) => Object.fromEntries(list.map(([id, , block]) => [id, block]))),
+    );
+    this.cognitoUserPoolId = cognitoUserPoolId;
+    this.registerOutputs({ providers: this.providers, providerBlocks: this.providerBlocks });
+  }
+
+  private oidcEntry(provider: SsoProvider, args: SingleSignOnArgs): pulumi.Output<Entry> {
+    return pulumi.all([args.backendUrl, args.frontendUrl]).apply(([backend, frontend]): Entry => {
+      const urls = ssoUrls(provider, backend, frontend);
+      return [provider.id, { type: provider.type, ...urls }, toYaml(providerBlock(provider, { urls }))];
+    });
+  }
+
+  private samlEntry(
+    name: string,
+    provider: SsoProvider,
+    args: SingleSignOnArgs,
+    commonName: pulumi.Output<string>,
+    validityDays: number,
+    protect: boolean,
+    tags: Record<string, string>,
+  ): pulumi.Output<Entry> {
+    const prefix = `${name}-${provider.id}`;
+    const credentials = createSamlCredentials(prefix, commonName, validityDays, { parent: this });
+    const secret = new aws.secretsmanager.Secret(
+      `${prefix}-sp`,
+      {
+        description: `SAML2 service provider key and certificate of SSO provider ${provider.id}`,
+        kmsKeyId: args.kmsKeyId,
+        tags,
+      },
+      { parent: this, protect },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${prefix}-sp-value`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.secret(
+          pulumi
+            .all([credentials.privateKeyPem, credentials.certificatePem])
+            .apply(([privateKey, certificate]) => JSON.stringify({ privateKey, certificate })),
+        ),
+      },
+      { parent: this },
+    );
+    return pulumi
+      .all([
+        args.backendUrl,
+        args.frontendUrl,
+        credentials.certificatePem,
+        credentials.privateKeyPem,
+        secret.arn,
+      ])
+      .apply(([backend, frontend, certificatePem, privateKeyPem, arn]): Entry => {
+        const urls = ssoUrls(provider, backend, frontend);
+        const block = providerBlock(provider, {
+          urls,
+          spCertificatePem: certificatePem,
+          spPrivateKeyPem: privateKeyPem,
+        });
+        return [
+          provider.id,
+          { type: provider.type, ...urls, certificatePem, credentialsSecretArn: arn },
+          toYaml(block),
+        ];
+      });
+  }
+
+  private createCognito(
+    name: string,
+    args: SingleSignOnArgs,
+    cognito: CognitoIdentityProviderArgs,
+    protect: boolean,
+    tags: Record<string, string>,
+  ) {
+    const provider: SsoProvider = {
+      id: cognito.providerId ?? "cognito",
+      type: "OIDC",
+      name: cognito.name ?? "Sign in",
+    };
+    const urls = pulumi
+      .all([args.backendUrl, args.frontendUrl])
+      .apply(([backend, frontend]) => ssoUrls(provider, backend, frontend));
+    const pool = new aws.cognito.UserPool(
+      `${name}-users`,
+      {
+        usernameAttributes: ["email"],
+        autoVerifiedAttributes: ["email"],
+        // Users are invited by an administrator: no self sign-up into a company's BI.
+        adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+        passwordPolicy: {
+          minimumLength: 12,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireNumbers: true,
+          requireSymbols: false,
+          temporaryPasswordValidityDays: 7,
+        },
+        mfaConfiguration: "OPTIONAL",
+        softwareTokenMfaConfiguration: { enabled: true },
+        deletionProtection: protect ? "ACTIVE" : "INACTIVE",
+        tags,
+      },
+      { parent: this, protect },
+    );
+    const client = new aws.cognito.UserPoolClient(
+      `${name}-toucan`,
+      {
+        userPoolId: pool.id,
+        generateSecret: true,
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["code"],
+        allowedOauthScopes: ["openid", "email", "profile"],
+        callbackUrls: [urls.apply((u) => u.callbackUrl!)],
+        supportedIdentityProviders: ["COGNITO"],
+        preventUserExistenceErrors: "ENABLED",
+        enableTokenRevocation: true,
+      },
+      { parent: this },
+    );
+    new aws.cognito.UserPoolDomain(
+      `${name}-domain`,
+      { domain: cognito.domainPrefix, userPoolId: pool.id },
+      { parent: this },
+    );
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const entry = pulumi
+      .all([urls, region, pool.id, client.id, client.clientSecret])
+      .apply(([u, r, poolId, clientId, clientSecret]): Entry => {
+        const hosted = `https://${cognito.domainPrefix}.auth.${r}.amazoncognito.com`;
+        const issuer = `https://cognito-idp.${r}.amazonaws.com/${poolId}`;
+        const withIdp: SsoProvider = {
+          ...provider,
+          oidc: {
+            issuer,
+            authorizationEndpoint: `${hosted}/oauth2/authorize`,
+            tokenEndpoint: `${hosted}/oauth2/token`,
+            userinfoEndpoint: `${hosted}/oauth2/userInfo`,
+            revocationEndpoint: `${hosted}/oauth2/revoke`,
+            jwksUri: `${issuer}/.well-known/jwks.json`,
+            scopes: ["openid", "email", "profile"],
+          },
+        };
+        const block = providerBlock(withIdp, { urls: u, clientId, clientSecret });
+        return [provider.id, { type: "OIDC", ...u }, toYaml(block)];
+      });
+    return { userPoolId: pool.id, entry };
+  }
+}
