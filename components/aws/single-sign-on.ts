@@ -68,10 +68,12 @@ export interface SsoProviderOutputs extends SsoUrls {
 }
 
 const COMPONENT = "toucan:aws:SingleSignOn";
-/** provider id, its outputs, its block (YAML). */
-type Entry = [string, SsoProviderOutputs, string];
 
-function validate(name: string, args: SingleSignOnArgs): { providers: SsoProvider[]; validityDays: number } {
+/** Checks SingleSignOn arguments; throws every problem at once, before anything is registered. */
+export function validateSingleSignOnArgs(
+  name: string,
+  args: SingleSignOnArgs,
+): { providers: SsoProvider[]; validityDays: number } {
   const checks = new ArgumentChecks(`SingleSignOn "${name}"`);
   const providers = validateSsoProviders(checks, "providers", args.providers ?? []);
   const validityDays = args.samlCertificateValidityDays ?? 730;
@@ -105,6 +107,13 @@ function validate(name: string, args: SingleSignOnArgs): { providers: SsoProvide
   return { providers, validityDays };
 }
 
+/** One provider's outputs (readable without `--show-secrets`) and its block (a secret). */
+interface ProviderWiring {
+  id: string;
+  outputs: pulumi.Output<SsoProviderOutputs>;
+  block: pulumi.Output<string>;
+}
+
 /**
  * Single sign-on wiring for Toucan's SSO providers (SAML2 and OpenID Connect), as the vendor's FAQ
  * describes it: the service-provider URLs, a SAML2 SP key and certificate per SAML2 provider (kept in
@@ -123,39 +132,46 @@ export class SingleSignOn extends pulumi.ComponentResource {
   readonly cognitoUserPoolId: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: SingleSignOnArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    const { providers, validityDays } = validate(name, args);
+    const { providers, validityDays } = validateSingleSignOnArgs(name, args);
     super(COMPONENT, name, {}, opts);
     const protect = args.protect ?? true;
     const tags = args.tags ?? {};
     const backendHost = pulumi.output(args.backendUrl).apply((u) => new URL(u).hostname);
 
-    const entries: pulumi.Output<Entry>[] = providers.map((provider) => {
-      if (provider.type === "OIDC") return this.oidcEntry(provider, args);
-      return this.samlEntry(name, provider, args, backendHost, validityDays, protect, tags);
-    });
-    let cognitoUserPoolId: pulumi.Output<string> | undefined;
+    const wirings = providers.map((provider) =>
+      provider.type === "OIDC"
+        ? this.wireOidc(provider, args)
+        : this.wireSaml(name, provider, args, backendHost, validityDays, protect, tags),
+    );
     if (args.cognito) {
       const cognito = this.createCognito(name, args, args.cognito, protect, tags);
-      cognitoUserPoolId = cognito.userPoolId;
-      entries.push(cognito.entry);
+      this.cognitoUserPoolId = cognito.userPoolId;
+      wirings.push(cognito.wiring);
     }
-    const all = pulumi.all(entries);
-    this.providers = all.apply((list) => Object.fromEntries(list.map(([id, outputs]) => [id, outputs])));
-    this.providerBlocks = pulumi.secret(
-      all.apply((list) => Object.fromEntries(list.map(([id, , block]) => [id, block]))),
-    );
-    this.cognitoUserPoolId = cognitoUserPoolId;
+    const byId = <T>(pick: (w: ProviderWiring) => pulumi.Output<T>) =>
+      pulumi.output(Object.fromEntries(wirings.map((w) => [w.id, pick(w)]))) as pulumi.Output<
+        Record<string, T>
+      >;
+    this.providers = byId((w) => w.outputs);
+    this.providerBlocks = pulumi.secret(byId((w) => w.block));
     this.registerOutputs({ providers: this.providers, providerBlocks: this.providerBlocks });
   }
 
-  private oidcEntry(provider: SsoProvider, args: SingleSignOnArgs): pulumi.Output<Entry> {
-    return pulumi.all([args.backendUrl, args.frontendUrl]).apply(([backend, frontend]): Entry => {
-      const urls = ssoUrls(provider, backend, frontend);
-      return [provider.id, { type: provider.type, ...urls }, toYaml(providerBlock(provider, { urls }))];
-    });
+  private wireOidc(provider: SsoProvider, args: SingleSignOnArgs): ProviderWiring {
+    const outputs = pulumi
+      .all([args.backendUrl, args.frontendUrl])
+      .apply(([backend, frontend]): SsoProviderOutputs => ({
+        type: "OIDC",
+        ...ssoUrls(provider, backend, frontend),
+      }));
+    return {
+      id: provider.id,
+      outputs,
+      block: outputs.apply((urls) => toYaml(providerBlock(provider, { urls }))),
+    };
   }
 
-  private samlEntry(
+  private wireSaml(
     name: string,
     provider: SsoProvider,
     args: SingleSignOnArgs,
@@ -163,7 +179,7 @@ export class SingleSignOn extends pulumi.ComponentResource {
     validityDays: number,
     protect: boolean,
     tags: Record<string, string>,
-  ): pulumi.Output<Entry> {
+  ): ProviderWiring {
     const prefix = `${name}-${provider.id}`;
     const credentials = createSamlCredentials(prefix, commonName, validityDays, { parent: this });
     const secret = new aws.secretsmanager.Secret(
@@ -187,27 +203,27 @@ export class SingleSignOn extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return pulumi
-      .all([
-        args.backendUrl,
-        args.frontendUrl,
-        credentials.certificatePem,
-        credentials.privateKeyPem,
-        secret.arn,
-      ])
-      .apply(([backend, frontend, certificatePem, privateKeyPem, arn]): Entry => {
-        const urls = ssoUrls(provider, backend, frontend);
-        const block = providerBlock(provider, {
-          urls,
-          spCertificatePem: certificatePem,
-          spPrivateKeyPem: privateKeyPem,
-        });
-        return [
-          provider.id,
-          { type: provider.type, ...urls, certificatePem, credentialsSecretArn: arn },
-          toYaml(block),
-        ];
-      });
+    const outputs = pulumi
+      .all([args.backendUrl, args.frontendUrl, credentials.certificatePem, secret.arn])
+      .apply(([backend, frontend, certificatePem, arn]): SsoProviderOutputs => ({
+        type: "SAML2",
+        ...ssoUrls(provider, backend, frontend),
+        certificatePem,
+        credentialsSecretArn: arn,
+      }));
+    // Only the block holds the private key: the URLs stay readable without --show-secrets.
+    const block = pulumi
+      .all([outputs, credentials.privateKeyPem])
+      .apply(([o, privateKeyPem]) =>
+        toYaml(
+          providerBlock(provider, {
+            urls: o,
+            spCertificatePem: o.certificatePem,
+            spPrivateKeyPem: privateKeyPem,
+          }),
+        ),
+      );
+    return { id: provider.id, outputs, block };
   }
 
   private createCognito(
@@ -216,15 +232,18 @@ export class SingleSignOn extends pulumi.ComponentResource {
     cognito: CognitoIdentityProviderArgs,
     protect: boolean,
     tags: Record<string, string>,
-  ) {
+  ): { userPoolId: pulumi.Output<string>; wiring: ProviderWiring } {
     const provider: SsoProvider = {
       id: cognito.providerId ?? "cognito",
       type: "OIDC",
       name: cognito.name ?? "Sign in",
     };
-    const urls = pulumi
+    const outputs = pulumi
       .all([args.backendUrl, args.frontendUrl])
-      .apply(([backend, frontend]) => ssoUrls(provider, backend, frontend));
+      .apply(([backend, frontend]): SsoProviderOutputs => ({
+        type: "OIDC",
+        ...ssoUrls(provider, backend, frontend),
+      }));
     const pool = new aws.cognito.UserPool(
       `${name}-users`,
       {
@@ -255,7 +274,7 @@ export class SingleSignOn extends pulumi.ComponentResource {
         allowedOauthFlowsUserPoolClient: true,
         allowedOauthFlows: ["code"],
         allowedOauthScopes: ["openid", "email", "profile"],
-        callbackUrls: [urls.apply((u) => u.callbackUrl!)],
+        callbackUrls: [outputs.apply((o) => o.callbackUrl!)],
         supportedIdentityProviders: ["COGNITO"],
         preventUserExistenceErrors: "ENABLED",
         enableTokenRevocation: true,
@@ -268,9 +287,9 @@ export class SingleSignOn extends pulumi.ComponentResource {
       { parent: this },
     );
     const region = aws.getRegionOutput({}, { parent: this }).region;
-    const entry = pulumi
-      .all([urls, region, pool.id, client.id, client.clientSecret])
-      .apply(([u, r, poolId, clientId, clientSecret]): Entry => {
+    const block = pulumi
+      .all([outputs, region, pool.id, client.id, client.clientSecret])
+      .apply(([urls, r, poolId, clientId, clientSecret]) => {
         const hosted = `https://${cognito.domainPrefix}.auth.${r}.amazoncognito.com`;
         const issuer = `https://cognito-idp.${r}.amazonaws.com/${poolId}`;
         const withIdp: SsoProvider = {
@@ -285,9 +304,8 @@ export class SingleSignOn extends pulumi.ComponentResource {
             scopes: ["openid", "email", "profile"],
           },
         };
-        const block = providerBlock(withIdp, { urls: u, clientId, clientSecret });
-        return [provider.id, { type: "OIDC", ...u }, toYaml(block)];
+        return toYaml(providerBlock(withIdp, { urls, clientId, clientSecret }));
       });
-    return { userPoolId: pool.id, entry };
+    return { userPoolId: pool.id, wiring: { id: provider.id, outputs, block } };
   }
 }

@@ -25,6 +25,7 @@ import {
   validateToucanServiceArgs,
 } from "./toucan-service";
 import { certificateCovers } from "../core/hostnames";
+import { SingleSignOn, SingleSignOnArgs, SsoProviderOutputs, validateSingleSignOnArgs } from "./single-sign-on";
 import {
   API_PATH_PREFIX,
   apiBaseRoute,
@@ -204,6 +205,13 @@ export interface ToucanArgs extends ToucanVersionArgs {
   /** An optional screenshot service. */
   screenshot?: ScreenshotArgs;
   /**
+   * Single sign-on (SAML2 and OpenID Connect providers, optionally an Amazon Cognito user pool): the
+   * URLs each identity provider needs, a SAML2 service-provider key and certificate per SAML2 provider,
+   * and each provider's block for the instance settings (outputs `ssoProviders`, `ssoProviderBlocks`).
+   * @default none
+   */
+  sso?: Omit<SingleSignOnArgs, "backendUrl" | "frontendUrl" | "protect" | "tags">;
+  /**
    * Private registry credentials (a Secrets Manager secret with `username` and `password`) for custom images.
    */
   registryCredentialsSecretArn?: pulumi.Input<string>;
@@ -343,6 +351,15 @@ function mongoArgsFor(
     availabilityZones: refs.availabilityZones,
     clientSecurityGroupIds: [refs.backendSecurityGroupId],
   };
+}
+
+function ssoArgsFor(
+  sso: NonNullable<ToucanArgs["sso"]>,
+  plan: Plan,
+  protect: boolean,
+  tags: Record<string, string>,
+): SingleSignOnArgs {
+  return { protect, tags, ...sso, backendUrl: plan.apiBaseRoute, frontendUrl: plan.frontendUrl };
 }
 
 function redisArgsFor(
@@ -789,6 +806,7 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   }
   if (args.screenshot)
     validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
+  if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
   return plan;
 }
 
@@ -835,6 +853,12 @@ export class Toucan extends pulumi.ComponentResource {
   readonly frontend?: ToucanService;
   readonly staticFrontend?: StaticFrontend;
   readonly screenshot?: ToucanService;
+  /** The single sign-on wiring, when `sso` is set. */
+  readonly sso?: SingleSignOn;
+  /** Per SSO provider id: the URLs its identity provider needs (entity id, ACS, metadata, or callback). */
+  readonly ssoProviders?: pulumi.Output<Record<string, SsoProviderOutputs>>;
+  /** Per SSO provider id: the block for the instance settings (YAML, a secret). */
+  readonly ssoProviderBlocks?: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ToucanArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const plan = validateToucanArgs(name, args);
@@ -916,6 +940,12 @@ export class Toucan extends pulumi.ComponentResource {
       );
     }
 
+    if (args.sso) {
+      this.sso = new SingleSignOn(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags), child);
+      this.ssoProviders = this.sso.providers;
+      this.ssoProviderBlocks = this.sso.providerBlocks;
+    }
+
     this.frontendUrl = pulumi.output(plan.frontendUrl);
     this.backendUrl = pulumi.output(plan.apiBaseRoute);
     this.vpcId = this.network.vpcId;
@@ -949,6 +979,8 @@ export class Toucan extends pulumi.ComponentResource {
       connectionSecretArns: this.connectionSecretArns,
       vpcId: this.vpcId,
       distributionId: this.distributionId,
+      ssoProviders: this.ssoProviders,
+      ssoProviderBlocks: this.ssoProviderBlocks,
     });
   }
 

@@ -2,6 +2,7 @@
 import type { AttributeModule } from "./types";
 import { module as awsCacheStorage } from "./aws-cache-storage";
 import { module as awsCdn } from "./aws-cdn";
+import { module as awsCognito } from "./aws-cognito";
 import { module as awsCore } from "./aws-core";
 import { module as awsEcr } from "./aws-ecr";
 import { module as awsEcs } from "./aws-ecs";
@@ -13,6 +14,7 @@ import { module as mongodbatlas } from "./mongodbatlas";
 export const ATTRIBUTE_MODULES: readonly AttributeModule[] = [
   awsCacheStorage,
   awsCdn,
+  awsCognito,
   awsCore,
   awsEcr,
   awsEcs,
