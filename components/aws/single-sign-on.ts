@@ -1,8 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks } from "../core/errors";
-import { SsoProvider, SsoUrls, providerBlock, ssoUrls, toYaml, validateSsoProviders } from "../core/sso";
-import { createSamlCredentials } from "../core/saml-credentials";
+import { SsoProvider, providerBlock, toYaml, validateSsoProviders } from "../core/sso";
+import {
+  ProviderWiring,
+  SamlCredentials,
+  SsoProviderOutputs,
+  ssoOutputs,
+  wireOidcProvider,
+  wireSamlProvider,
+} from "../core/sso-wiring";
+
+export type { SsoProviderOutputs } from "../core/sso-wiring";
 
 /** An Amazon Cognito user pool as the OpenID Connect provider, for a team that has no IdP yet. */
 export interface CognitoIdentityProviderArgs {
@@ -58,15 +67,6 @@ export interface SingleSignOnArgs {
   tags?: Record<string, string>;
 }
 
-/** What a provider's identity provider needs, and what Toucan's instance settings need. */
-export interface SsoProviderOutputs extends SsoUrls {
-  type: "SAML2" | "OIDC";
-  /** SAML2: the SP certificate (PEM) to give the IdP if it does not read the metadata URL. */
-  certificatePem?: string;
-  /** SAML2: Secrets Manager ARN holding `{ privateKey, certificate }` of the SP. */
-  credentialsSecretArn?: string;
-}
-
 const COMPONENT = "toucan:aws:SingleSignOn";
 
 /** Checks SingleSignOn arguments; throws every problem at once, before anything is registered. */
@@ -107,13 +107,6 @@ export function validateSingleSignOnArgs(
   return { providers, validityDays };
 }
 
-/** One provider's outputs (readable without `--show-secrets`) and its block (a secret). */
-interface ProviderWiring {
-  id: string;
-  outputs: pulumi.Output<SsoProviderOutputs>;
-  block: pulumi.Output<string>;
-}
-
 /**
  * Single sign-on wiring for Toucan's SSO providers (SAML2 and OpenID Connect), as the vendor's FAQ
  * describes it: the service-provider URLs, a SAML2 SP key and certificate per SAML2 provider (kept in
@@ -136,57 +129,46 @@ export class SingleSignOn extends pulumi.ComponentResource {
     super(COMPONENT, name, {}, opts);
     const protect = args.protect ?? true;
     const tags = args.tags ?? {};
-    const backendHost = pulumi.output(args.backendUrl).apply((u) => new URL(u).hostname);
-
+    const urls = { backendUrl: args.backendUrl, frontendUrl: args.frontendUrl };
     const wirings = providers.map((provider) =>
       provider.type === "OIDC"
-        ? this.wireOidc(provider, args)
-        : this.wireSaml(name, provider, args, backendHost, validityDays, protect, tags),
+        ? wireOidcProvider(provider, urls)
+        : wireSamlProvider(this, `${name}-${provider.id}`, provider, urls, validityDays, (credentials) =>
+            this.storeCredentials(
+              `${name}-${provider.id}`,
+              provider,
+              credentials,
+              args.kmsKeyId,
+              protect,
+              tags,
+            ),
+          ),
     );
     if (args.cognito) {
       const cognito = this.createCognito(name, args, args.cognito, protect, tags);
       this.cognitoUserPoolId = cognito.userPoolId;
       wirings.push(cognito.wiring);
     }
-    const byId = <T>(pick: (w: ProviderWiring) => pulumi.Output<T>) =>
-      pulumi.output(Object.fromEntries(wirings.map((w) => [w.id, pick(w)]))) as pulumi.Output<
-        Record<string, T>
-      >;
-    this.providers = byId((w) => w.outputs);
-    this.providerBlocks = pulumi.secret(byId((w) => w.block));
+    const { providers: outputs, providerBlocks } = ssoOutputs(wirings);
+    this.providers = outputs;
+    this.providerBlocks = providerBlocks;
     this.registerOutputs({ providers: this.providers, providerBlocks: this.providerBlocks });
   }
 
-  private wireOidc(provider: SsoProvider, args: SingleSignOnArgs): ProviderWiring {
-    const outputs = pulumi
-      .all([args.backendUrl, args.frontendUrl])
-      .apply(([backend, frontend]): SsoProviderOutputs => ({
-        type: "OIDC",
-        ...ssoUrls(provider, backend, frontend),
-      }));
-    return {
-      id: provider.id,
-      outputs,
-      block: outputs.apply((urls) => toYaml(providerBlock(provider, { urls }))),
-    };
-  }
-
-  private wireSaml(
-    name: string,
+  /** The SP key and certificate in a Secrets Manager secret (for the backend or an operator); its ARN. */
+  private storeCredentials(
+    prefix: string,
     provider: SsoProvider,
-    args: SingleSignOnArgs,
-    commonName: pulumi.Output<string>,
-    validityDays: number,
+    credentials: SamlCredentials,
+    kmsKeyId: pulumi.Input<string> | undefined,
     protect: boolean,
     tags: Record<string, string>,
-  ): ProviderWiring {
-    const prefix = `${name}-${provider.id}`;
-    const credentials = createSamlCredentials(prefix, commonName, validityDays, { parent: this });
+  ): pulumi.Output<string> {
     const secret = new aws.secretsmanager.Secret(
       `${prefix}-sp`,
       {
         description: `SAML2 service provider key and certificate of SSO provider ${provider.id}`,
-        kmsKeyId: args.kmsKeyId,
+        kmsKeyId,
         tags,
       },
       { parent: this, protect },
@@ -203,27 +185,7 @@ export class SingleSignOn extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const outputs = pulumi
-      .all([args.backendUrl, args.frontendUrl, credentials.certificatePem, secret.arn])
-      .apply(([backend, frontend, certificatePem, arn]): SsoProviderOutputs => ({
-        type: "SAML2",
-        ...ssoUrls(provider, backend, frontend),
-        certificatePem,
-        credentialsSecretArn: arn,
-      }));
-    // Only the block holds the private key: the URLs stay readable without --show-secrets.
-    const block = pulumi
-      .all([outputs, credentials.privateKeyPem])
-      .apply(([o, privateKeyPem]) =>
-        toYaml(
-          providerBlock(provider, {
-            urls: o,
-            spCertificatePem: o.certificatePem,
-            spPrivateKeyPem: privateKeyPem,
-          }),
-        ),
-      );
-    return { id: provider.id, outputs, block };
+    return secret.arn;
   }
 
   private createCognito(
@@ -238,12 +200,7 @@ export class SingleSignOn extends pulumi.ComponentResource {
       type: "OIDC",
       name: cognito.name ?? "Sign in",
     };
-    const outputs = pulumi
-      .all([args.backendUrl, args.frontendUrl])
-      .apply(([backend, frontend]): SsoProviderOutputs => ({
-        type: "OIDC",
-        ...ssoUrls(provider, backend, frontend),
-      }));
+    const { outputs } = wireOidcProvider(provider, args);
     const pool = new aws.cognito.UserPool(
       `${name}-users`,
       {
