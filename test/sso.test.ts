@@ -3,6 +3,7 @@ import { X509Certificate } from "crypto";
 import * as YAML from "yaml";
 import { SingleSignOn, SingleSignOnArgs } from "../components/aws/single-sign-on";
 import { Toucan, ToucanArgs } from "../components/aws/toucan";
+import { SingleHost } from "../components/docker/single-host";
 import { ToucanArgumentError } from "../components/core/errors";
 import { SsoProvider, pemBody, ssoUrls, toYaml } from "../components/core/sso";
 import { Recording, record, recordFailure, valueOf } from "../components/planner/recorder";
@@ -366,6 +367,58 @@ describe("Toucan with sso", () => {
     );
     assert.ok(error instanceof ToucanArgumentError, String(error));
     assert.match(error.message, /`providers\[0\]\.id`/);
+    assert.deepEqual(recording.built, []);
+  });
+});
+
+describe("SingleHost with sso: the same outputs as on AWS", () => {
+  it("derives the URLs from the host's names and port, and makes a SAML2 SP certificate for the backend's name", async () => {
+    const { result, recording } = await record(
+      () =>
+        new SingleHost("toucan", {
+          version: "v100.5.1",
+          frontendDomain: "toucan.localhost",
+          backendDomain: "api-toucan.localhost",
+          httpsPort: 8443,
+          sso: {
+            providers: [
+              { id: "okta", type: "SAML2" },
+              { id: "google", type: "OIDC" },
+            ],
+          },
+        }),
+    );
+    const providers = (await valueOf(result.ssoProviders!)) as unknown as Record<
+      string,
+      Record<string, string>
+    >;
+    assert.equal(providers.okta.acsUrl, "https://api-toucan.localhost:8443/auth/provider/okta/acs");
+    assert.equal(providers.okta.entityId, "https://api-toucan.localhost:8443");
+    assert.equal(
+      providers.google.callbackUrl,
+      "https://api-toucan.localhost:8443/auth/provider/google/auth_callback",
+    );
+    assert.equal(providers.google.defaultRedirectUrl, "https://toucan.localhost:8443");
+    const x509 = new X509Certificate(providers.okta.certificatePem);
+    assert.match(x509.subject, /^CN=api-toucan\.localhost$/m);
+    assert.equal(recording.one(CERT).inputs.validityPeriodHours, 730 * 24);
+    assert.equal(await result.ssoProviderBlocks!.isSecret, true);
+    const blocks = (await valueOf(result.ssoProviderBlocks!)) as Record<string, string>;
+    assert.equal(YAML.parse(blocks.okta).config.sp.entityId, "https://api-toucan.localhost:8443");
+    assert.deepEqual(recording.byType(SECRET), [], "no Secrets Manager on a single host");
+  });
+
+  it("refuses bad providers with the argument path the user wrote", async () => {
+    const { error, recording } = await recordFailure(
+      () =>
+        new SingleHost("toucan", {
+          version: "v100.5.1",
+          frontendDomain: "toucan.localhost",
+          sso: { providers: [{ id: "okta", type: "SAML" as never }] },
+        }),
+    );
+    assert.ok(error instanceof ToucanArgumentError, String(error));
+    assert.match(error.message, /`sso\.providers\[0\]\.type`/);
     assert.deepEqual(recording.built, []);
   });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks } from "../core/errors";
-import { SsoProvider, providerBlock, toYaml, validateSsoProviders } from "../core/sso";
+import { SsoProvider, SsoSettings, providerBlock, toYaml, validateSsoSettings } from "../core/sso";
 import {
   ProviderWiring,
   SamlCredentials,
@@ -32,27 +32,17 @@ export interface CognitoIdentityProviderArgs {
   name?: string;
 }
 
-export interface SingleSignOnArgs {
+export interface SingleSignOnArgs extends SsoSettings {
   /** The backend's public base URL (`API_BASEROUTE`): the SAML entity id and the base of every SSO URL. */
   backendUrl: pulumi.Input<string>;
   /** The frontend URL: where users land after login (`defaultRedirectUrl`). */
   frontendUrl: pulumi.Input<string>;
-  /**
-   * The instance's SSO providers.
-   * @default none
-   */
-  providers?: SsoProvider[];
   /**
    * Create an Amazon Cognito user pool as an OIDC provider (app client with exactly Toucan's callback
    * URL, hosted sign-in domain).
    * @default none
    */
   cognito?: CognitoIdentityProviderArgs;
-  /**
-   * Validity of each generated SAML2 service-provider certificate, in days.
-   * @default 730
-   */
-  samlCertificateValidityDays?: number;
   /**
    * KMS key (ARN) for the secrets holding the SP keys.
    * @default the AWS managed key `aws/secretsmanager`
@@ -75,15 +65,7 @@ export function validateSingleSignOnArgs(
   args: SingleSignOnArgs,
 ): { providers: SsoProvider[]; validityDays: number } {
   const checks = new ArgumentChecks(`SingleSignOn "${name}"`);
-  const providers = validateSsoProviders(checks, "providers", args.providers ?? []);
-  const validityDays = args.samlCertificateValidityDays ?? 730;
-  checks.require(
-    Number.isInteger(validityDays) && validityDays >= 60 && validityDays <= 3650,
-    "samlCertificateValidityDays",
-    validityDays,
-    "is not a whole number of days from 60 to 3650",
-    "use e.g. 730 (the certificate renews 30 days before it expires)",
-  );
+  const { providers, validityDays } = validateSsoSettings(checks, "", args);
   const cognito = args.cognito;
   if (cognito) {
     const id = cognito.providerId ?? "cognito";

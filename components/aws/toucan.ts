@@ -25,7 +25,12 @@ import {
   validateToucanServiceArgs,
 } from "./toucan-service";
 import { certificateCovers } from "../core/hostnames";
-import { SingleSignOn, SingleSignOnArgs, SsoProviderOutputs, validateSingleSignOnArgs } from "./single-sign-on";
+import {
+  SingleSignOn,
+  SingleSignOnArgs,
+  SsoProviderOutputs,
+  validateSingleSignOnArgs,
+} from "./single-sign-on";
 import {
   API_PATH_PREFIX,
   apiBaseRoute,

@@ -103,17 +103,15 @@ export function wireSamlProvider(
       ...(arn ? { credentialsSecretArn: arn } : {}),
     }));
   // Only the block holds the private key: the URLs stay readable without --show-secrets.
-  const block = pulumi
-    .all([outputs, credentials.privateKeyPem])
-    .apply(([o, privateKeyPem]) =>
-      toYaml(
-        providerBlock(provider, {
-          urls: o,
-          spCertificatePem: o.certificatePem,
-          spPrivateKeyPem: privateKeyPem,
-        }),
-      ),
-    );
+  const block = pulumi.all([outputs, credentials.privateKeyPem]).apply(([o, privateKeyPem]) =>
+    toYaml(
+      providerBlock(provider, {
+        urls: o,
+        spCertificatePem: o.certificatePem,
+        spPrivateKeyPem: privateKeyPem,
+      }),
+    ),
+  );
   return { id: provider.id, outputs, block };
 }
 

@@ -261,3 +261,36 @@ export function toYaml(value: Record<string, YamlValue | undefined>, indent = 0)
   }
   return lines.join("\n");
 }
+
+/** SSO settings shared by the AWS and single-host variants. */
+export interface SsoSettings {
+  /**
+   * The instance's SSO providers.
+   * @default none
+   */
+  providers?: SsoProvider[];
+  /**
+   * Validity of each generated SAML2 service-provider certificate, in days (renewed by `pulumi up` in its
+   * last 30 days).
+   * @default 730
+   */
+  samlCertificateValidityDays?: number;
+}
+
+/** Checks `providers` and `samlCertificateValidityDays`; `prefix` is how the user reaches them (e.g. `sso.`). */
+export function validateSsoSettings(
+  checks: ArgumentChecks,
+  prefix: string,
+  sso: SsoSettings,
+): { providers: SsoProvider[]; validityDays: number } {
+  const providers = validateSsoProviders(checks, `${prefix}providers`, sso.providers ?? []);
+  const validityDays = sso.samlCertificateValidityDays ?? 730;
+  checks.require(
+    Number.isInteger(validityDays) && validityDays >= 60 && validityDays <= 3650,
+    `${prefix}samlCertificateValidityDays`,
+    validityDays,
+    "is not a whole number of days from 60 to 3650",
+    "use e.g. 730 (the certificate renews 30 days before it expires)",
+  );
+  return { providers, validityDays };
+}

@@ -37,6 +37,8 @@ import {
 } from "../core/toucan-config";
 import { ImageRefError, parseImageRef } from "../core/image-ref";
 import { Transform, applyTransform } from "../core/transform";
+import { SsoProvider, SsoSettings, validateSsoSettings } from "../core/sso";
+import { SsoProviderOutputs, ssoOutputs, wireOidcProvider, wireSamlProvider } from "../core/sso-wiring";
 
 const COMPONENT = "toucan:docker:SingleHost";
 
@@ -308,6 +310,13 @@ export interface SingleHostArgs extends ToucanVersionArgs {
    * @default true
    */
   protect?: boolean;
+  /**
+   * Single sign-on providers (SAML2, OIDC): the URLs each identity provider needs, a SAML2 service-provider
+   * key and certificate per SAML2 provider, and each provider's block for the instance settings (outputs
+   * `ssoProviders`, `ssoProviderBlocks`).
+   * @default none
+   */
+  sso?: SsoSettings;
   /** Change any child resource's arguments. @default none */
   transform?: SingleHostTransforms;
 }
@@ -435,6 +444,7 @@ export interface SingleHostPlan {
   host?: SingleHostDockerHost;
   registryAuth?: pulumi.Input<docker.types.input.ProviderRegistryAuth>[];
   protect: boolean;
+  sso?: { providers: SsoProvider[]; validityDays: number };
 }
 
 /** Docker object names allow these; the component's name prefixes every one. */
@@ -764,6 +774,7 @@ export function validateSingleHostArgs(name: string, args: SingleHostArgs): Sing
     "is not a positive number of CPUs",
     "give the CPUs the backend may use, e.g. 2 (5 workers) or 4 (9 workers)",
   );
+  const sso = args.sso === undefined ? undefined : validateSsoSettings(checks, "sso.", args.sso);
   checks.throwIfAny();
 
   // The Caddyfile checks the ports, the ACME email and the names once more, for Caddy's sake.
@@ -830,6 +841,7 @@ export function validateSingleHostArgs(name: string, args: SingleHostArgs): Sing
     host,
     registryAuth: args.registryAuth,
     protect: args.protect ?? true,
+    sso,
   };
 }
 
@@ -894,6 +906,10 @@ export class SingleHost extends pulumi.ComponentResource {
   readonly caddyfile: string;
   /** The Docker provider created for `host` or `registryAuth`, if any. */
   readonly provider?: docker.Provider;
+  /** Per SSO provider id: the URLs its identity provider needs (with `sso`). */
+  readonly ssoProviders?: pulumi.Output<Record<string, SsoProviderOutputs>>;
+  /** Per SSO provider id: the block for the instance settings (YAML, a secret; with `sso`). */
+  readonly ssoProviderBlocks?: pulumi.Output<Record<string, string>>;
 
   private readonly plan: SingleHostPlan;
   private readonly transforms: SingleHostTransforms;
@@ -923,6 +939,19 @@ export class SingleHost extends pulumi.ComponentResource {
 
     this.frontendUrl = pulumi.output(plan.frontendUrl);
     this.backendUrl = pulumi.output(plan.apiBaseRoute);
+    if (plan.sso) {
+      const urls = { backendUrl: plan.apiBaseRoute, frontendUrl: plan.frontendUrl };
+      const validityDays = plan.sso.validityDays;
+      const sso = ssoOutputs(
+        plan.sso.providers.map((provider) =>
+          provider.type === "OIDC"
+            ? wireOidcProvider(provider, urls)
+            : wireSamlProvider(this, `${name}-${provider.id}`, provider, urls, validityDays),
+        ),
+      );
+      this.ssoProviders = sso.providers;
+      this.ssoProviderBlocks = sso.providerBlocks;
+    }
     this.networkName = network.name;
     this.caddyfile = plan.caddyfile;
     this.containerNames = pulumi.output({
@@ -946,6 +975,8 @@ export class SingleHost extends pulumi.ComponentResource {
       volumeNames: this.volumeNames,
       mongodbHost: this.mongodbHost,
       mongodbReadonlyHost: this.mongodbReadonlyHost,
+      ssoProviders: this.ssoProviders,
+      ssoProviderBlocks: this.ssoProviderBlocks,
     });
   }
 
