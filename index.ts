@@ -21,6 +21,9 @@ function deploy(): Record<string, pulumi.Output<unknown>> {
       frontendUrl: host.frontendUrl,
       backendUrl: host.backendUrl,
       containerNames: host.containerNames,
+      ...(host.ssoProviders
+        ? { ssoProviders: host.ssoProviders, ssoProviderBlocks: host.ssoProviderBlocks! }
+        : {}),
     };
   }
   const toucan = new Toucan("toucan", toucanArgsFromConfig(config));
@@ -34,6 +37,9 @@ function deploy(): Record<string, pulumi.Output<unknown>> {
     serviceNames: toucan.serviceNames,
     connectionSecretArns: toucan.connectionSecretArns,
     ...(toucan.distributionId ? { distributionId: toucan.distributionId } : {}),
+    ...(toucan.ssoProviders
+      ? { ssoProviders: toucan.ssoProviders, ssoProviderBlocks: toucan.ssoProviderBlocks! }
+      : {}),
   };
 }
 

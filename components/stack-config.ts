@@ -20,6 +20,11 @@ export class ConfigReader {
 
   constructor(private readonly source: ConfigSource) {}
 
+  /** The project name, the namespace of the keys (`<project>:key`). */
+  get projectName(): string {
+    return this.source.name;
+  }
+
   private fail(key: string, value: unknown, problem: string, fix: string): never {
     throw new ToucanArgumentError("stack config", `${this.source.name}:${key}`, value, problem, fix);
   }
@@ -122,7 +127,7 @@ export function networkArgsFromConfig(config: ConfigReader): NetworkArgs {
 }
 
 /** The engines the root program can build for Mongo. */
-const MONGO_ENGINES = ["community", "documentdb", "external"] as const;
+const MONGO_ENGINES = ["community", "documentdb", "atlas", "external"] as const;
 
 /**
  * The whole topology's arguments from config (the root program's `platform: aws`). Imported lazily
@@ -163,6 +168,16 @@ export function toucanArgsFromConfig(config: ConfigReader): import("./aws/toucan
           }
         : {}),
       ...(mongoEngine === "documentdb" ? { instanceClass: config.str("documentdbInstanceClass") } : {}),
+      ...(mongoEngine === "atlas"
+        ? {
+            atlas: {
+              orgId: config.str("atlasOrgId"),
+              projectId: config.str("atlasProjectId"),
+              instanceSize: config.str("atlasInstanceSize"),
+              pointInTimeRestore: config.bool("atlasPointInTimeRestore"),
+            },
+          }
+        : {}),
       ...(mongoEngine === "external" && mongoUri && mongoReadonlyUri
         ? { uris: { readWrite: mongoUri, readOnly: mongoReadonlyUri } }
         : {}),
@@ -184,8 +199,41 @@ export function toucanArgsFromConfig(config: ConfigReader): import("./aws/toucan
       oldAugmentWhitelist: config.list("oldAugmentWhitelist"),
     },
     ...staticFrontendFromConfig(config),
+    ...ssoFromConfig(config, true),
     protect: config.bool("protect"),
   };
+}
+
+/**
+ * `ssoProviders` (entries `id:TYPE` or `id:TYPE:Display name`, TYPE `SAML2` or `OIDC`) and, on AWS,
+ * `ssoCognitoDomainPrefix` (a Cognito user pool as an OIDC provider).
+ */
+function ssoFromConfig(
+  config: ConfigReader,
+  aws: boolean,
+): {
+  sso?: {
+    providers: { id: string; type: "SAML2" | "OIDC"; name?: string }[];
+    cognito?: { domainPrefix: string };
+  };
+} {
+  const entries = config.list("ssoProviders");
+  const cognitoPrefix = aws ? config.str("ssoCognitoDomainPrefix") : undefined;
+  if (entries === undefined && cognitoPrefix === undefined) return {};
+  const providers = (entries ?? []).map((entry, i) => {
+    const match = /^([^:]+):(SAML2|OIDC)(?::(.+))?$/.exec(entry);
+    if (!match) {
+      throw new ToucanArgumentError(
+        "stack config",
+        `${config.projectName}:ssoProviders[${i}]`,
+        entry,
+        "is not `id:TYPE` or `id:TYPE:Display name` with TYPE SAML2 or OIDC",
+        `write e.g. "okta:SAML2:Okta" or "google:OIDC"`,
+      );
+    }
+    return { id: match[1], type: match[2] as "SAML2" | "OIDC", ...(match[3] ? { name: match[3] } : {}) };
+  });
+  return { sso: { providers, ...(cognitoPrefix ? { cognito: { domainPrefix: cognitoPrefix } } : {}) } };
 }
 
 /** `frontendMode: static` serves the frontend from S3 + CloudFront (files from the image, or a folder). */
@@ -241,6 +289,7 @@ export function singleHostArgsFromConfig(
       extraConnectors: config.list("extraConnectors"),
       oldAugmentWhitelist: config.list("oldAugmentWhitelist"),
     },
+    ...ssoFromConfig(config, false),
     protect: config.bool("protect"),
   };
 }

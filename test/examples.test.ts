@@ -81,4 +81,38 @@ describe("examples (each program planned under the recording harness)", () => {
     assert.equal(instances.length, 2);
     assert.equal(new Set(instances.map((i) => i.inputs.availabilityZone)).size, 2);
   });
+
+  it("atlas: an Atlas cluster over PrivateLink instead of Mongo members, and SSO outputs", async () => {
+    const graph = await planExample("atlas");
+    assert.equal(ofType(graph, "aws:ec2/instance:Instance").length, 0);
+    const [cluster] = ofType(graph, "mongodbatlas:index/advancedCluster:AdvancedCluster");
+    assert.equal(cluster.inputs.clusterType, "REPLICASET");
+    assert.equal(
+      ofType(graph, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")
+        .length,
+      1,
+    );
+    // The backend's group is the only client of the PrivateLink endpoint.
+    const dir = path.join(ROOT, "examples", "atlas");
+    const { recording } = await planProgram({
+      programDir: dir,
+      configFile: path.join(dir, "Pulumi.demo.yaml"),
+    });
+    const backendGroup = recording.one("aws:ec2/securityGroup:SecurityGroup", "toucan-backend");
+    const endpointGroup = recording.one("aws:ec2/securityGroup:SecurityGroup", "toucan-mongo-sg");
+    const rules = recording
+      .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => r.inputs.securityGroupId === endpointGroup.outputs.id);
+    assert.deepEqual(
+      rules.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]),
+      [[backendGroup.outputs.id, 1024, 65535]],
+    );
+    const sso = graph.outputs.ssoProviders as Record<string, Record<string, string>>;
+    assert.equal(sso.okta.acsUrl, "https://api-toucan.example.com/auth/provider/okta/acs");
+    assert.equal(
+      sso.cognito.callbackUrl,
+      "https://api-toucan.example.com/auth/provider/cognito/auth_callback",
+    );
+    assert.equal(graph.outputs.ssoProviderBlocks, "[secret]");
+  });
 });

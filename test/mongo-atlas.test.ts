@@ -116,7 +116,7 @@ describe("MongoCluster (atlas)", () => {
   it("connects over PrivateLink: Atlas's endpoint service, an interface endpoint in the private subnets, its registration", () => {
     const service = recording.one(SERVICE);
     assert.equal(service.inputs.providerName, "AWS");
-    assert.equal(service.inputs.region, "EU_WEST_1");
+    assert.equal(service.inputs.region, "eu-west-1", "the endpoint service takes AWS's spelling");
     const endpoint = recording.one(VPC_ENDPOINT);
     assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
     assert.equal(endpoint.inputs.vpcId, NETWORK.vpcId);
@@ -273,7 +273,9 @@ describe("MongoCluster (atlas): bad input is refused before anything registers",
     const { recording } = await build(
       atlasArgs({ atlas: { orgId: ORG, region: "mx-central-1", regionName: "MX_CENTRAL_1" } }),
     );
-    assert.equal(recording.one(SERVICE).inputs.region, "MX_CENTRAL_1");
+    assert.equal(recording.one(SERVICE).inputs.region, "mx-central-1");
+    const cluster = recording.one(CLUSTER);
+    assert.match(JSON.stringify(cluster.inputs.replicationSpecs), /"regionName":"MX_CENTRAL_1"/);
   });
 });
 

@@ -4,6 +4,7 @@ import * as YAML from "yaml";
 import { SingleSignOn, SingleSignOnArgs } from "../components/aws/single-sign-on";
 import { Toucan, ToucanArgs } from "../components/aws/toucan";
 import { SingleHost } from "../components/docker/single-host";
+import { ConfigReader, toucanArgsFromConfig } from "../components/stack-config";
 import { ToucanArgumentError } from "../components/core/errors";
 import { SsoProvider, pemBody, ssoUrls, toYaml } from "../components/core/sso";
 import { Recording, record, recordFailure, valueOf } from "../components/planner/recorder";
@@ -420,5 +421,56 @@ describe("SingleHost with sso: the same outputs as on AWS", () => {
     assert.ok(error instanceof ToucanArgumentError, String(error));
     assert.match(error.message, /`sso\.providers\[0\]\.type`/);
     assert.deepEqual(recording.built, []);
+  });
+});
+
+describe("root config: Atlas and SSO keys (Pulumi.demo-atlas.yaml)", () => {
+  const reader = (values: Record<string, string>) =>
+    new ConfigReader({ name: "toucan", get: (key) => values[key] });
+  const BASE_CONFIG = { frontendDomain: "toucan.example.com", version: "v100.5.1" };
+
+  it("maps the Atlas keys to the atlas engine's arguments", () => {
+    const args = toucanArgsFromConfig(
+      reader({
+        ...BASE_CONFIG,
+        mongoEngine: "atlas",
+        atlasOrgId: "0123456789abcdef01234567",
+        atlasInstanceSize: "M30",
+        atlasPointInTimeRestore: "true",
+      }),
+    );
+    assert.deepEqual((args.mongo as { atlas: unknown }).atlas, {
+      orgId: "0123456789abcdef01234567",
+      projectId: undefined,
+      instanceSize: "M30",
+      pointInTimeRestore: true,
+    });
+  });
+
+  it("reads ssoProviders as id:TYPE[:Display name] and the Cognito prefix", () => {
+    const args = toucanArgsFromConfig(
+      reader({
+        ...BASE_CONFIG,
+        ssoProviders: JSON.stringify(["okta:SAML2:Okta Workforce", "google:OIDC"]),
+        ssoCognitoDomainPrefix: "acme-toucan",
+      }),
+    );
+    assert.deepEqual(args.sso, {
+      providers: [
+        { id: "okta", type: "SAML2", name: "Okta Workforce" },
+        { id: "google", type: "OIDC" },
+      ],
+      cognito: { domainPrefix: "acme-toucan" },
+    });
+  });
+
+  it("refuses an entry without a type, naming the config key and the form", () => {
+    assert.throws(
+      () => toucanArgsFromConfig(reader({ ...BASE_CONFIG, ssoProviders: JSON.stringify(["okta"]) })),
+      (e: Error) =>
+        e instanceof ToucanArgumentError &&
+        e.message.includes("`toucan:ssoProviders[0]`") &&
+        /okta:SAML2:Okta/.test(e.message),
+    );
   });
 });

@@ -130,7 +130,10 @@ export interface AtlasSettings {
   clusterName: string;
   instanceSize: string;
   mongoDbMajorVersion: string;
+  /** Atlas's name of the region (`EU_WEST_1`), for the cluster. */
   regionName: string;
+  /** AWS's name of the region (`eu-west-1`), for the PrivateLink endpoint service. */
+  awsRegion: string;
   pointInTimeRestore: boolean;
 }
 
@@ -247,6 +250,7 @@ export function validateAtlasArgs(
     instanceSize,
     mongoDbMajorVersion,
     regionName: regionName ?? "",
+    awsRegion: region ?? (regionName ?? "").toLowerCase().replace(/_/g, "-"),
     pointInTimeRestore: args.pointInTimeRestore ?? false,
   };
 }
@@ -427,7 +431,7 @@ function atlasUser(
 function privateLink(ctx: Context, s: AtlasSettings, projectId: pulumi.Input<string>, network: AtlasNetwork) {
   const service = new mongodbatlas.PrivateLinkEndpoint(
     `${ctx.name}-privatelink`,
-    { projectId, providerName: "AWS", region: s.regionName },
+    { projectId, providerName: "AWS", region: s.awsRegion },
     { parent: ctx.parent },
   );
   const securityGroup = new aws.ec2.SecurityGroup(
