@@ -11,7 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as mongodbatlas from "@pulumi/mongodbatlas";
+import type * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as random from "@pulumi/random";
 import { ArgumentChecks } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
@@ -114,6 +114,24 @@ export const ATLAS_AWS_REGIONS: Readonly<Record<string, string>> = {
   "ap-northeast-3": "AP_NORTHEAST_3",
 };
 
+/**
+ * The Atlas SDK, loaded only when a stack uses `engine: "atlas"`: `@pulumi/mongodbatlas` is an optional
+ * peer dependency, so stacks on other engines need not install it.
+ */
+function atlasSdk(): typeof mongodbatlas {
+  return require("@pulumi/mongodbatlas") as typeof mongodbatlas;
+}
+
+/** Whether `@pulumi/mongodbatlas` can be loaded from this program. */
+export function atlasSdkInstalled(): boolean {
+  try {
+    require.resolve("@pulumi/mongodbatlas");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Atlas database users (they authenticate against `admin`). */
 export const ATLAS_USERS = { readWrite: "toucan", readOnly: "toucan-readonly" } as const;
 /**
@@ -153,6 +171,13 @@ export function validateAtlasArgs(
   stackRegion: string | undefined,
 ): AtlasSettings {
   const args = atlas ?? {};
+  checks.require(
+    atlasSdkInstalled(),
+    "engine",
+    "atlas",
+    "needs the @pulumi/mongodbatlas package, which this program does not have",
+    "npm install @pulumi/mongodbatlas (an optional peer dependency of pulumi-toucan)",
+  );
   checks.require(
     (args.projectId === undefined) !== (args.orgId === undefined),
     args.projectId === undefined ? "atlas.orgId" : "atlas.projectId",
@@ -315,7 +340,7 @@ export function createAtlasDeployment(
     readOnly: atlasUser(ctx, projectId, s.clusterName, ATLAS_USERS.readOnly, "read"),
   };
   const link = privateLink(ctx, s, projectId, network);
-  const srv = mongodbatlas
+  const srv = atlasSdk()
     .getAdvancedClusterOutput(
       { projectId, name: cluster.name },
       { parent: ctx.parent, dependsOn: [cluster, link.registration] },
@@ -343,7 +368,7 @@ export function createAtlasDeployment(
 
 function atlasProject(ctx: Context, s: AtlasSettings): pulumi.Input<string> {
   if (s.projectId !== undefined) return s.projectId;
-  const project = new mongodbatlas.Project(
+  const project = new (atlasSdk().Project)(
     ...applyTransform(
       ctx.transform.project,
       `${ctx.name}-project`,
@@ -363,7 +388,7 @@ function atlasCluster(
   s: AtlasSettings,
   projectId: pulumi.Input<string>,
 ): mongodbatlas.AdvancedCluster {
-  return new mongodbatlas.AdvancedCluster(
+  return new (atlasSdk().AdvancedCluster)(
     ...applyTransform(
       ctx.transform.cluster,
       `${ctx.name}-cluster`,
@@ -409,7 +434,7 @@ function atlasUser(
     { length: 32, special: false, minLower: 2, minUpper: 2, minNumeric: 2 },
     { parent: ctx.parent, protect: ctx.protect },
   );
-  new mongodbatlas.DatabaseUser(
+  new (atlasSdk().DatabaseUser)(
     ...applyTransform(
       ctx.transform.user,
       `${ctx.name}-${username}`,
@@ -429,7 +454,7 @@ function atlasUser(
 
 /** PrivateLink: Atlas's endpoint service, the interface endpoint in our subnets, and its registration. */
 function privateLink(ctx: Context, s: AtlasSettings, projectId: pulumi.Input<string>, network: AtlasNetwork) {
-  const service = new mongodbatlas.PrivateLinkEndpoint(
+  const service = new (atlasSdk().PrivateLinkEndpoint)(
     `${ctx.name}-privatelink`,
     { projectId, providerName: "AWS", region: s.awsRegion },
     { parent: ctx.parent },
@@ -474,7 +499,7 @@ function privateLink(ctx: Context, s: AtlasSettings, projectId: pulumi.Input<str
       { parent: ctx.parent },
     ),
   );
-  const registration = new mongodbatlas.PrivateLinkEndpointService(
+  const registration = new (atlasSdk().PrivateLinkEndpointService)(
     `${ctx.name}-privatelink-registration`,
     {
       projectId,
