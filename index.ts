@@ -21,6 +21,7 @@ function deploy(): Record<string, pulumi.Output<unknown>> {
       frontendUrl: host.frontendUrl,
       backendUrl: host.backendUrl,
       containerNames: host.containerNames,
+      ...(host.toolboxCommands ? { toolboxCommands: host.toolboxCommands } : {}),
       ...(host.ssoProviders
         ? { ssoProviders: host.ssoProviders, ssoProviderBlocks: host.ssoProviderBlocks! }
         : {}),
@@ -37,6 +38,7 @@ function deploy(): Record<string, pulumi.Output<unknown>> {
     serviceNames: toucan.serviceNames,
     connectionSecretArns: toucan.connectionSecretArns,
     ...(toucan.distributionId ? { distributionId: toucan.distributionId } : {}),
+    ...(toucan.toolboxCommands ? { toolboxCommands: toucan.toolboxCommands } : {}),
     ...(toucan.ssoProviders
       ? { ssoProviders: toucan.ssoProviders, ssoProviderBlocks: toucan.ssoProviderBlocks! }
       : {}),

@@ -31,6 +31,8 @@ import {
   SsoProviderOutputs,
   validateSingleSignOnArgs,
 } from "./single-sign-on";
+import { Toolbox, ToolboxArgs, validateToolboxArgs } from "./toolbox";
+import { toolboxImage } from "../core/toolbox";
 import {
   API_PATH_PREFIX,
   apiBaseRoute,
@@ -217,6 +219,25 @@ export interface ToucanArgs extends ToucanVersionArgs {
    */
   sso?: Omit<SingleSignOnArgs, "backendUrl" | "frontendUrl" | "protect" | "tags">;
   /**
+   * The vendor's backup toolbox as ECS tasks: `toucan_backup` of one small app to a private S3 bucket and
+   * `toucan_restore` from it (with `adminCredentialsSecretArn`), with the storage mounted at `/storage`;
+   * outputs `toolboxCommands` (the `aws ecs run-task` commands). `false` leaves it out.
+   * @default on when the backend version is pinned (the toolbox is tagged per version) or `image` is given
+   */
+  toolbox?:
+    | false
+    | Pick<
+        ToolboxArgs,
+        | "image"
+        | "awsCliImage"
+        | "adminCredentialsSecretArn"
+        | "dumpRetentionDays"
+        | "schedule"
+        | "size"
+        | "logRetentionDays"
+        | "transform"
+      >;
+  /**
    * Private registry credentials (a Secrets Manager secret with `username` and `password`) for custom images.
    */
   registryCredentialsSecretArn?: pulumi.Input<string>;
@@ -255,6 +276,10 @@ interface Plan {
   frontendUrl: string;
   /** The names the load balancer's certificate must cover. */
   names: string[];
+  /** The backend's declared version (undefined for a custom image given without one). */
+  backendVersion?: string;
+  /** Whether the toolbox's tasks are made. */
+  toolbox: boolean;
   azCount: number;
 }
 
@@ -266,6 +291,8 @@ interface Refs {
   availabilityZones: pulumi.Input<string>[];
   backendSecurityGroupId: pulumi.Input<string>;
   backendTaskRole: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
+  /** The toolbox's task role, made before the storage so its file-system policy admits it. */
+  toolboxTaskRole?: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
   certificateArn: pulumi.Input<string>;
   cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
   /** The backend's image when it is built here (connectors baked in). */
@@ -367,6 +394,28 @@ function ssoArgsFor(
   return { protect, tags, ...sso, backendUrl: plan.apiBaseRoute, frontendUrl: plan.frontendUrl };
 }
 
+function toolboxArgsFor(
+  args: ToucanArgs,
+  plan: Plan,
+  refs: Refs,
+  protect: boolean,
+  tags: Record<string, string>,
+): ToolboxArgs {
+  return {
+    protect,
+    tags,
+    ...(args.toolbox || {}),
+    backendVersion: plan.backendVersion,
+    cluster: refs.cluster,
+    subnetIds: refs.privateSubnetIds,
+    securityGroupIds: [refs.backendSecurityGroupId],
+    storage: refs.storage,
+    mongoUriSecretArn: refs.mongo.hostSecretArn,
+    backendUrl: plan.apiBaseRoute,
+    taskRole: refs.toolboxTaskRole,
+  };
+}
+
 function redisArgsFor(
   args: ToucanArgs,
   refs: Refs,
@@ -396,7 +445,7 @@ function storageArgsFor(
     vpcId: refs.vpcId,
     subnetIds: refs.privateSubnetIds,
     clientSecurityGroupIds: [refs.backendSecurityGroupId],
-    clientRoleArns: [refs.backendTaskRole.arn],
+    clientRoleArns: [refs.backendTaskRole.arn, ...(refs.toolboxTaskRole ? [refs.toolboxTaskRole.arn] : [])],
   };
 }
 
@@ -783,6 +832,10 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     staticFrontend: args.staticFrontend !== undefined,
     backendImage: images.backendImage,
     frontendImage: images.frontendImage,
+    backendVersion: images.backendVersion,
+    toolbox:
+      args.toolbox !== false &&
+      (args.toolbox?.image !== undefined || toolboxImage(images.backendVersion) !== undefined),
     apiBaseRoute: route,
     frontendUrl: `https://${args.frontendDomain}`,
     names,
@@ -812,6 +865,7 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   if (args.screenshot)
     validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
   if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
+  if (plan.toolbox) validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
   return plan;
 }
 
@@ -858,6 +912,10 @@ export class Toucan extends pulumi.ComponentResource {
   readonly frontend?: ToucanService;
   readonly staticFrontend?: StaticFrontend;
   readonly screenshot?: ToucanService;
+  /** The backup toolbox's tasks (see `toolbox`). */
+  readonly toolbox?: Toolbox;
+  /** `backup`, `list` (and `restore`): the commands that run the toolbox and list its dumps. */
+  readonly toolboxCommands?: pulumi.Output<Record<string, string>>;
   /** The single sign-on wiring, when `sso` is set. */
   readonly sso?: SingleSignOn;
   /** Per SSO provider id: the URLs its identity provider needs (entity id, ACS, metadata, or callback). */
@@ -885,6 +943,10 @@ export class Toucan extends pulumi.ComponentResource {
       backendSecurityGroupId: backendSecurityGroup.id,
       backendTaskRole: { arn: backendTaskRole.arn, name: backendTaskRole.name },
     };
+    if (plan.toolbox) {
+      const role = this.createTaskRole(`${name}-toolbox-task`, "Toucan backup toolbox tasks", tags);
+      refs.toolboxTaskRole = { arn: role.arn, name: role.name };
+    }
     this.mongo =
       args.mongo instanceof MongoCluster
         ? args.mongo
@@ -945,6 +1007,20 @@ export class Toucan extends pulumi.ComponentResource {
       );
     }
 
+    if (plan.toolbox) {
+      refs.storage = {
+        fileSystemId: this.storage.fileSystemId,
+        accessPointId: this.storage.accessPointId,
+        fileSystemArn: this.storage.fileSystemArn,
+        accessPointArn: this.storage.accessPointArn,
+      };
+      this.toolbox = new Toolbox(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags), child);
+      this.toolboxCommands = recordOutput({
+        backup: this.toolbox.backupCommand,
+        list: pulumi.interpolate`aws s3 ls --recursive s3://${this.toolbox.dumpsBucketName}/`,
+        ...(this.toolbox.restoreCommand ? { restore: this.toolbox.restoreCommand } : {}),
+      });
+    }
     if (args.sso) {
       this.sso = new SingleSignOn(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags), child);
       this.ssoProviders = this.sso.providers;
@@ -986,6 +1062,7 @@ export class Toucan extends pulumi.ComponentResource {
       distributionId: this.distributionId,
       ssoProviders: this.ssoProviders,
       ssoProviderBlocks: this.ssoProviderBlocks,
+      toolboxCommands: this.toolboxCommands,
     });
   }
 
@@ -1020,10 +1097,19 @@ export class Toucan extends pulumi.ComponentResource {
 
   /** Made here so the EFS file-system policy can grant it before the service exists. */
   private createBackendTaskRole(name: string, tags: Record<string, string>): aws.iam.Role {
+    return this.createTaskRole(`${name}-backend-task`, "Toucan backend tasks", tags);
+  }
+
+  /** A role ECS tasks assume; made here when another child's policy must name it first. */
+  private createTaskRole(
+    logicalName: string,
+    description: string,
+    tags: Record<string, string>,
+  ): aws.iam.Role {
     return new aws.iam.Role(
-      `${name}-backend-task`,
+      logicalName,
       {
-        description: "Toucan backend tasks",
+        description,
         assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs-tasks.amazonaws.com" }),
         tags,
       },

@@ -38,6 +38,7 @@ import {
 import { ImageRefError, parseImageRef } from "../core/image-ref";
 import { Transform, applyTransform } from "../core/transform";
 import { SsoProvider, SsoSettings, validateSsoSettings } from "../core/sso";
+import { dockerToolboxCommands, toolboxImage } from "../core/toolbox";
 import { SsoProviderOutputs, ssoOutputs, wireOidcProvider, wireSamlProvider } from "../core/sso-wiring";
 
 const COMPONENT = "toucan:docker:SingleHost";
@@ -445,6 +446,8 @@ export interface SingleHostPlan {
   registryAuth?: pulumi.Input<docker.types.input.ProviderRegistryAuth>[];
   protect: boolean;
   sso?: { providers: SsoProvider[]; validityDays: number };
+  /** The vendor's toolbox matched to the backend's pinned version, if it has one. */
+  toolboxImage?: string;
 }
 
 /** Docker object names allow these; the component's name prefixes every one. */
@@ -842,6 +845,7 @@ export function validateSingleHostArgs(name: string, args: SingleHostArgs): Sing
     registryAuth: args.registryAuth,
     protect: args.protect ?? true,
     sso,
+    toolboxImage: toolboxImage(images.backendVersion),
   };
 }
 
@@ -906,6 +910,11 @@ export class SingleHost extends pulumi.ComponentResource {
   readonly caddyfile: string;
   /** The Docker provider created for `host` or `registryAuth`, if any. */
   readonly provider?: docker.Provider;
+  /**
+   * The vendor's backup toolbox as `docker run` commands for this host (`backup`, `restore`): its network,
+   * storage volume, `MONGO_URI` and backend URL filled in (a secret). Undefined without a pinned version.
+   */
+  readonly toolboxCommands?: pulumi.Output<{ backup: string; restore: string }>;
   /** Per SSO provider id: the URLs its identity provider needs (with `sso`). */
   readonly ssoProviders?: pulumi.Output<Record<string, SsoProviderOutputs>>;
   /** Per SSO provider id: the block for the instance settings (YAML, a secret; with `sso`). */
@@ -953,6 +962,23 @@ export class SingleHost extends pulumi.ComponentResource {
       this.ssoProviderBlocks = sso.providerBlocks;
     }
     this.networkName = network.name;
+    const image = plan.toolboxImage;
+    if (image) {
+      // The FAQ's docker run commands; MONGO_URI holds a password, so the whole output is a secret.
+      this.toolboxCommands = pulumi.secret(
+        pulumi
+          .all([network.name, volumes.storage.name, this.mongodbHost])
+          .apply(([networkName, storageVolume, mongoUri]) =>
+            dockerToolboxCommands({
+              image,
+              network: networkName,
+              storageVolume,
+              mongoUri,
+              backendUrl: plan.apiBaseRoute,
+            }),
+          ),
+      );
+    }
     this.caddyfile = plan.caddyfile;
     this.containerNames = pulumi.output({
       mongo: mongo.name,
@@ -977,6 +1003,7 @@ export class SingleHost extends pulumi.ComponentResource {
       mongodbReadonlyHost: this.mongodbReadonlyHost,
       ssoProviders: this.ssoProviders,
       ssoProviderBlocks: this.ssoProviderBlocks,
+      toolboxCommands: this.toolboxCommands,
     });
   }
 
