@@ -274,12 +274,13 @@ describe("ToucanService", () => {
       assert.equal(service.inputs.healthCheckGracePeriodSeconds, 120);
     });
 
-    it("propagates the service's tags to tasks and does not hold `pulumi up` for steady state", async () => {
+    it("propagates the service's tags to tasks and makes `pulumi up` wait for steady state (45 minutes at most)", async () => {
       const { recording } = await build({ ...BASE, tags: { team: "bi" } });
       const service = recording.one(SERVICE);
       assert.equal(service.inputs.propagateTags, "SERVICE");
       assert.equal(service.inputs.enableEcsManagedTags, true);
-      assert.equal(service.inputs.waitForSteadyState, false);
+      assert.equal(service.inputs.waitForSteadyState, true);
+      assert.deepEqual(service.customTimeouts, { create: "45m", update: "45m" });
       assert.equal(service.inputs.availabilityZoneRebalancing, "ENABLED");
       assert.deepEqual(service.inputs.tags, { team: "bi" });
       assert.equal(service.inputs.enableExecuteCommand, false);

@@ -727,6 +727,8 @@ interface Exposed {
   securityGroupId: pulumi.Output<string> | undefined;
   hosts: pulumi.Output<string[]>;
   adminPasswordSecretArn: pulumi.Output<string> | undefined;
+  /** `community`: ARNs of the members' data volumes (what a backup plan selects). */
+  dataVolumeArns?: pulumi.Output<string[]>;
 }
 
 interface StoredSecret {
@@ -805,6 +807,9 @@ export class MongoCluster extends pulumi.ComponentResource {
    */
   readonly adminPasswordSecretArn: pulumi.Output<string> | undefined;
 
+  /** `community`: ARNs of the members' data volumes, for a backup plan; undefined for other engines. */
+  readonly dataVolumeArns: pulumi.Output<string[]> | undefined;
+
   private readonly transforms: NonNullable<MongoClusterArgs["transform"]>;
 
   constructor(name: string, args: MongoClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
@@ -833,6 +838,7 @@ export class MongoCluster extends pulumi.ComponentResource {
     this.securityGroupId = exposed.securityGroupId;
     this.hosts = exposed.hosts;
     this.adminPasswordSecretArn = exposed.adminPasswordSecretArn;
+    this.dataVolumeArns = exposed.dataVolumeArns;
     this.registerOutputs({
       mongodbHost: this.mongodbHost,
       mongodbReadonlyHost: this.mongodbReadonlyHost,
@@ -880,7 +886,7 @@ export class MongoCluster extends pulumi.ComponentResource {
     };
     const ami = args.amiId ?? this.latestAmazonLinux(s);
 
-    s.memberHosts.forEach((host, index) =>
+    const volumes = s.memberHosts.map((host, index) =>
       this.createMember(s, args, index, {
         host,
         region,
@@ -923,6 +929,7 @@ export class MongoCluster extends pulumi.ComponentResource {
       securityGroupId: securityGroup.id,
       hosts: pulumi.output(s.memberHosts),
       adminPasswordSecretArn: passwords.admin.secret.arn,
+      dataVolumeArns: pulumi.all(volumes.map((v) => v.arn)),
     };
   }
 
@@ -1029,7 +1036,7 @@ export class MongoCluster extends pulumi.ComponentResource {
       shared: StoredSecret[];
       users?: { admin: GeneratedPassword; readWrite: GeneratedPassword; readOnly: GeneratedPassword };
     },
-  ): void {
+  ): aws.ebs.Volume {
     const id = `${s.name}-member-${index + 1}`;
     const slot = s.memberSlots[index];
     const subnetId = args.subnetIds![slot];
@@ -1156,6 +1163,7 @@ export class MongoCluster extends pulumi.ComponentResource {
       { zoneId: ctx.zone.zoneId, name: ctx.host, type: "A", ttl: 30, records: [instance.privateIp] },
       { parent: this },
     );
+    return volume;
   }
 
   /** The AZ of a member; when AZs are outputs, their distinctness is checked once they are known. */

@@ -320,9 +320,9 @@ export interface ToucanServiceArgs {
    */
   enableExecuteCommand?: boolean;
   /**
-   * Make `pulumi up` wait until the service is stable. Off because the circuit breaker already rolls a failed
-   * deployment back, and the backend's first boot (migrations) can outlast the provider's wait.
-   * @default false
+   * Make `pulumi up` wait until the service is stable (up to 45 minutes), so a deployment the circuit
+   * breaker rolled back fails `pulumi up` loudly instead of passing silently.
+   * @default true
    */
   waitForSteadyState?: boolean;
   /**
@@ -1467,8 +1467,8 @@ export class ToucanService extends pulumi.ComponentResource {
           propagateTags: "SERVICE",
           enableEcsManagedTags: true,
           enableExecuteCommand: s.enableExecuteCommand,
-          // The circuit breaker rolls failed deployments back; waiting would only hold `pulumi up`.
-          waitForSteadyState: args.waitForSteadyState ?? false,
+          // `pulumi up` fails when the circuit breaker rolled the deployment back, instead of reporting success.
+          waitForSteadyState: args.waitForSteadyState ?? true,
           tags,
         },
         {
@@ -1477,6 +1477,8 @@ export class ToucanService extends pulumi.ComponentResource {
           protect: s.protect,
           // The autoscaler owns the task count once the service exists.
           ignoreChanges: s.autoscaling ? ["desiredCount"] : undefined,
+          // A first boot (or a version's migrations) can outlast the provider's default 20 minutes.
+          customTimeouts: { create: "45m", update: "45m" },
         },
       ),
     );

@@ -32,6 +32,7 @@ import {
   validateSingleSignOnArgs,
 } from "./single-sign-on";
 import { Toolbox, ToolboxArgs, validateToolboxArgs } from "./toolbox";
+import { Backups, BackupsArgs, validateBackupsArgs } from "./backups";
 import { toolboxImage } from "../core/toolbox";
 import {
   API_PATH_PREFIX,
@@ -219,6 +220,14 @@ export interface ToucanArgs extends ToucanVersionArgs {
    */
   sso?: Omit<SingleSignOnArgs, "backendUrl" | "frontendUrl" | "protect" | "tags">;
   /**
+   * Daily AWS Backup of the Mongo members' data volumes (`community`) and the EFS storage: a vault
+   * (customer key, Vault Lock optional), a plan kept `retentionDays` (35 by default) with an optional copy
+   * to another region or account. It replaces EFS's automatic backups (`storage.backups`) unless those are
+   * set explicitly. `false` leaves it out (DocumentDB, Redis and Atlas keep their own snapshots).
+   * @default on
+   */
+  backups?: false | Omit<BackupsArgs, "resources" | "protect" | "tags" | "resourcesUseCustomerKeys">;
+  /**
    * The vendor's backup toolbox as ECS tasks: `toucan_backup` of one small app to a private S3 bucket and
    * `toucan_restore` from it (with `adminCredentialsSecretArn`), with the storage mounted at `/storage`;
    * outputs `toolboxCommands` (the `aws ecs run-task` commands). `false` leaves it out.
@@ -394,6 +403,22 @@ function ssoArgsFor(
   return { protect, tags, ...sso, backendUrl: plan.apiBaseRoute, frontendUrl: plan.frontendUrl };
 }
 
+function backupsArgsFor(
+  args: ToucanArgs,
+  resources: pulumi.Input<pulumi.Input<string>[]>,
+  protect: boolean,
+  tags: Record<string, string>,
+): BackupsArgs {
+  const mongoKey = args.mongo instanceof MongoCluster ? undefined : args.mongo?.kmsKeyId;
+  return {
+    protect,
+    tags,
+    ...(args.backups || {}),
+    resources,
+    resourcesUseCustomerKeys: mongoKey !== undefined,
+  };
+}
+
 function toolboxArgsFor(
   args: ToucanArgs,
   plan: Plan,
@@ -441,6 +466,8 @@ function storageArgsFor(
   return {
     protect,
     tags,
+    // AWS Backup's plan covers the file system: no second, automatic backup of it.
+    ...(args.backups !== false ? { backups: false } : {}),
     ...(args.storage instanceof SharedStorage ? {} : args.storage),
     vpcId: refs.vpcId,
     subnetIds: refs.privateSubnetIds,
@@ -865,6 +892,7 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   if (args.screenshot)
     validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
   if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
+  if (args.backups !== false) validateBackupsArgs(`${name}-backups`, backupsArgsFor(args, [], protect, tags));
   if (plan.toolbox) validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
   return plan;
 }
@@ -912,6 +940,8 @@ export class Toucan extends pulumi.ComponentResource {
   readonly frontend?: ToucanService;
   readonly staticFrontend?: StaticFrontend;
   readonly screenshot?: ToucanService;
+  /** The AWS Backup vault and plan (see `backups`). */
+  readonly backups?: Backups;
   /** The backup toolbox's tasks (see `toolbox`). */
   readonly toolbox?: Toolbox;
   /** `backup`, `list` (and `restore`): the commands that run the toolbox and list its dumps. */
@@ -1007,6 +1037,13 @@ export class Toucan extends pulumi.ComponentResource {
       );
     }
 
+    if (args.backups !== false) {
+      const volumes = this.mongo.dataVolumeArns ?? pulumi.output([] as string[]);
+      const resources = pulumi
+        .all([volumes, this.storage.fileSystemArn])
+        .apply(([arns, fileSystem]) => [...arns, fileSystem]);
+      this.backups = new Backups(`${name}-backups`, backupsArgsFor(args, resources, protect, tags), child);
+    }
     if (plan.toolbox) {
       refs.storage = {
         fileSystemId: this.storage.fileSystemId,

@@ -35,6 +35,8 @@ export interface RecordedResource {
   ignoreChanges: string[];
   deleteBeforeReplace: boolean;
   aliases: unknown[];
+  /** The `customTimeouts` option, when set (e.g. `{ create: "45m" }`). */
+  customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
 export interface RecordOptions {
@@ -214,6 +216,7 @@ interface RequestLike {
   getRetainondelete(): boolean;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getCustomtimeouts?(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getAliasesList(): { toObject(): unknown }[];
   getAliasurnsList(): string[];
 }
@@ -336,6 +339,7 @@ export function startRecording(options: RecordOptions = {}): Recording {
       retainOnDelete: req.getRetainondelete(),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      customTimeouts: customTimeoutsOf(req),
       aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a) => a.toObject())],
     });
     register(req, (err, resp) => {
@@ -366,6 +370,15 @@ export function startRecording(options: RecordOptions = {}): Recording {
  * Throws unless the mock monitor is installed: without it the SDK fakes every response and a test
  * passes while nothing is recorded.
  */
+/** The request's custom timeouts, only the ones set. */
+function customTimeoutsOf(req: RequestLike): RecordedResource["customTimeouts"] {
+  const timeouts = req.getCustomtimeouts?.();
+  if (!timeouts) return undefined;
+  const out = { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() };
+  const set = Object.fromEntries(Object.entries(out).filter(([, v]) => v !== ""));
+  return Object.keys(set).length > 0 ? set : undefined;
+}
+
 export function requireMockMonitor(): void {
   if (!pulumi.runtime.hasMonitor()) {
     throw new HarnessError(
