@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { Network, NetworkArgs, planSubnets, ToucanArgumentError } from "../components";
+import { Network, NetworkArgs, ToucanArgumentError } from "../components";
+import { planSubnets } from "../components/aws/network-layout";
 import { parseCidr, formatCidr, overlaps, contains } from "../components/core/cidr";
 import { record, recordFailure, valueOf, Recording, RecordedResource } from "../components/planner/recorder";
 
