@@ -33,6 +33,8 @@ function deploy(): Record<string, pulumi.Output<unknown>> {
     /** API_BASEROUTE: the backend's public base URL. */
     backendUrl: toucan.backendUrl,
     vpcId: toucan.vpcId,
+    /** The public egress addresses partners allow-list. */
+    natPublicIps: toucan.natPublicIps,
     loadBalancerDnsNames: toucan.loadBalancerDnsNames,
     securityGroupIds: toucan.securityGroupIds,
     serviceNames: toucan.serviceNames,

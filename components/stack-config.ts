@@ -123,6 +123,7 @@ export function networkArgsFromConfig(config: ConfigReader): NetworkArgs {
     azCount: config.int("azCount"),
     availabilityZones: config.list("availabilityZones"),
     nat: config.oneOf<NatStrategy>("nat", ["perAz", "single", "none"]),
+    keepNatIps: config.bool("keepNatIps"),
   };
 }
 
@@ -189,6 +190,7 @@ export function toucanArgsFromConfig(config: ConfigReader): import("./aws/toucan
     loadBalancer: {
       mode: config.oneOf("loadBalancerMode", ["shared", "dedicated"] as const),
       idleTimeoutSeconds: config.int("idleTimeoutSeconds"),
+      deletionProtection: config.bool("loadBalancerDeletionProtection"),
     },
     backend: {
       cpu: config.int("backendCpu"),

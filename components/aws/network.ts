@@ -60,6 +60,14 @@ export interface NetworkArgs {
    */
   nat?: NatStrategy;
   /**
+   * Keep one Elastic IP per AZ whatever `nat` is, so changing `nat` (`perAz` to `single` or `none`, and
+   * back) keeps the public egress addresses partners may have allow-listed: NAT gateways come and go, their
+   * addresses stay. An address not attached to a NAT gateway is still billed (public IPv4: $0.005 an hour,
+   * about $3.65 a month).
+   * @default false: one address per NAT gateway, released with it
+   */
+  keepNatIps?: boolean;
+  /**
    * Blocks the VPC must not overlap: peered VPCs, a VPN's networks, the office. Peering and routing
    * between overlapping blocks is impossible, so this is checked before anything is built.
    * @default none
@@ -95,6 +103,7 @@ interface NormalizedArgs {
   azCount: number;
   explicitAzs?: string[];
   nat: NatStrategy;
+  keepNatIps: boolean;
   publicSubnets: boolean;
 }
 
@@ -240,8 +249,23 @@ export function validateNetworkArgs(name: string, args: NetworkArgs): Normalized
       );
     }
   }
+  checks.require(
+    !(args.keepNatIps && !publicSubnets),
+    "keepNatIps",
+    args.keepNatIps,
+    "keeps NAT addresses, which need public subnets",
+    "remove keepNatIps, or set `publicSubnets: true`",
+  );
   checks.throwIfAny();
-  return { vpc: vpc!, subnetPrefix, azCount, explicitAzs, nat, publicSubnets };
+  return {
+    vpc: vpc!,
+    subnetPrefix,
+    azCount,
+    explicitAzs,
+    nat,
+    publicSubnets,
+    keepNatIps: args.keepNatIps ?? false,
+  };
 }
 
 /**
@@ -266,6 +290,11 @@ export class Network extends pulumi.ComponentResource {
   readonly availabilityZones: pulumi.Output<string[]>;
   /** How many AZs (and subnet pairs): known at construction, so composing components can size their children. */
   readonly azCount: number;
+  /**
+   * The public egress addresses (Elastic IPs) of the NAT gateways, and the kept ones (`keepNatIps`): what
+   * partners allow-list. Empty for `nat: "none"` without `keepNatIps`, and for an existing VPC.
+   */
+  readonly natPublicIps: pulumi.Output<string[]>;
   /** The private subnet ids one by one (a plain array: its length is known before deployment). */
   readonly privateSubnetIdList: pulumi.Output<string>[];
   /** The public subnet ids one by one. */
@@ -290,6 +319,7 @@ export class Network extends pulumi.ComponentResource {
       this.privateSubnetIdList = e.privateSubnetIds.map((id) => pulumi.output(id));
       this.publicSubnetIdList = e.publicSubnetIds.map((id) => pulumi.output(id));
       this.availabilityZoneList = e.availabilityZones.map((az) => pulumi.output(az));
+      this.natPublicIps = pulumi.output([]);
       this.registerOutputs(this.outputs());
       return;
     }
@@ -303,7 +333,9 @@ export class Network extends pulumi.ComponentResource {
       : [];
     const privateSubnets = this.createSubnets(name, "private", normalized, vpc, azs, tags, args);
     if (publicSubnets.length > 0) this.routePublicSubnets(name, vpc, publicSubnets, tags, args);
-    const natGateways = this.createNatGateways(name, normalized.nat, publicSubnets, tags, args);
+    const addresses = this.allocateNatAddresses(name, normalized, publicSubnets, tags);
+    this.natPublicIps = pulumi.all(addresses.map((a) => a.publicIp));
+    const natGateways = this.createNatGateways(name, normalized, publicSubnets, addresses, tags, args);
     const privateTables = this.routePrivateSubnets(name, vpc, privateSubnets, natGateways, tags, args);
     this.createS3Endpoint(name, vpc, privateTables, tags);
 
@@ -326,6 +358,7 @@ export class Network extends pulumi.ComponentResource {
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
       availabilityZones: this.availabilityZones,
+      natPublicIps: this.natPublicIps,
     };
   }
 
@@ -434,29 +467,57 @@ export class Network extends pulumi.ComponentResource {
     );
   }
 
+  /** How many NAT gateways the strategy runs (in the first AZs). */
+  private natCount(n: NormalizedArgs, publicSubnets: aws.ec2.Subnet[]): number {
+    return n.nat === "perAz" ? publicSubnets.length : n.nat === "single" ? 1 : 0;
+  }
+
+  /**
+   * The NAT gateways' Elastic IPs, one per AZ with `keepNatIps`. Address i always belongs to AZ i's gateway:
+   * changing `nat` never moves an address to another gateway.
+   */
+  private allocateNatAddresses(
+    name: string,
+    n: NormalizedArgs,
+    publicSubnets: aws.ec2.Subnet[],
+    tags: Record<string, string>,
+  ): aws.ec2.Eip[] {
+    const count = n.keepNatIps ? publicSubnets.length : this.natCount(n, publicSubnets);
+    return publicSubnets
+      .slice(0, count)
+      .map(
+        (_, i) =>
+          new aws.ec2.Eip(
+            `${name}-nat-${i + 1}`,
+            { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i + 1}` } },
+            { parent: this },
+          ),
+      );
+  }
+
   private createNatGateways(
     name: string,
-    nat: NatStrategy,
+    n: NormalizedArgs,
     publicSubnets: aws.ec2.Subnet[],
+    addresses: aws.ec2.Eip[],
     tags: Record<string, string>,
     args: NetworkArgs,
   ): aws.ec2.NatGateway[] {
-    const count = nat === "perAz" ? publicSubnets.length : nat === "single" ? 1 : 0;
-    return publicSubnets.slice(0, count).map((subnet, i) => {
-      const eip = new aws.ec2.Eip(
-        `${name}-nat-${i + 1}`,
-        { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i + 1}` } },
-        { parent: this },
-      );
-      return new aws.ec2.NatGateway(
-        ...applyTransform(
-          args.transform?.natGateway,
-          `${name}-nat-${i + 1}`,
-          { subnetId: subnet.id, allocationId: eip.id, tags: { ...tags, Name: `${name}-nat-${i + 1}` } },
-          { parent: this },
+    return publicSubnets.slice(0, this.natCount(n, publicSubnets)).map(
+      (subnet, i) =>
+        new aws.ec2.NatGateway(
+          ...applyTransform(
+            args.transform?.natGateway,
+            `${name}-nat-${i + 1}`,
+            {
+              subnetId: subnet.id,
+              allocationId: addresses[i].id,
+              tags: { ...tags, Name: `${name}-nat-${i + 1}` },
+            },
+            { parent: this },
+          ),
         ),
-      );
-    });
+    );
   }
 
   private routePrivateSubnets(

@@ -927,6 +927,8 @@ export class Toucan extends pulumi.ComponentResource {
   /** Secrets Manager ARNs of the connection strings: `mongodbHost`, `mongodbReadonlyHost`, `redisUrl`. */
   readonly connectionSecretArns: pulumi.Output<Record<string, string>>;
   /** The VPC. */
+  /** The NAT gateways' public egress addresses (and the kept ones with `network.keepNatIps`). */
+  readonly natPublicIps: pulumi.Output<string[]>;
   readonly vpcId: pulumi.Output<string>;
   /** With a static frontend: the CloudFront distribution's id. */
   readonly distributionId?: pulumi.Output<string>;
@@ -1067,6 +1069,7 @@ export class Toucan extends pulumi.ComponentResource {
     this.frontendUrl = pulumi.output(plan.frontendUrl);
     this.backendUrl = pulumi.output(plan.apiBaseRoute);
     this.vpcId = this.network.vpcId;
+    this.natPublicIps = this.network.natPublicIps;
     this.loadBalancerDnsNames = recordOutput(this.loadBalancer.dnsNames);
     const optional = (key: string, value: pulumi.Output<string> | undefined) =>
       value ? { [key]: value } : {};
@@ -1096,6 +1099,7 @@ export class Toucan extends pulumi.ComponentResource {
       serviceNames: this.serviceNames,
       connectionSecretArns: this.connectionSecretArns,
       vpcId: this.vpcId,
+      natPublicIps: this.natPublicIps,
       distributionId: this.distributionId,
       ssoProviders: this.ssoProviders,
       ssoProviderBlocks: this.ssoProviderBlocks,
