@@ -41,6 +41,11 @@ function deploy(): Record<string, pulumi.Output<unknown>> {
     connectionSecretArns: toucan.connectionSecretArns,
     ...(toucan.distributionId ? { distributionId: toucan.distributionId } : {}),
     ...(toucan.toolboxCommands ? { toolboxCommands: toucan.toolboxCommands } : {}),
+    /** For a restore drill: the vault of the daily backups, and the Mongo administrator's password secret. */
+    ...(toucan.backups ? { backupVaultName: toucan.backups.vaultName } : {}),
+    ...(toucan.mongo.adminPasswordSecretArn
+      ? { mongoAdminPasswordSecretArn: toucan.mongo.adminPasswordSecretArn }
+      : {}),
     ...(toucan.ssoProviders
       ? { ssoProviders: toucan.ssoProviders, ssoProviderBlocks: toucan.ssoProviderBlocks! }
       : {}),

@@ -115,4 +115,20 @@ describe("examples (each program planned under the recording harness)", () => {
     );
     assert.equal(graph.outputs.ssoProviderBlocks, "[secret]");
   });
+
+  it("restore: Mongo volumes from snapshots, the storage around a restored file system", async () => {
+    const graph = await planExample("restore");
+    const volumes = ofType(graph, "aws:ebs/volume:Volume");
+    assert.deepEqual(
+      volumes.map((v) => v.inputs.snapshotId),
+      ["snap-0123456789abcdef0", "snap-0123456789abcdef1", "snap-0123456789abcdef2"],
+    );
+    assert.deepEqual(ofType(graph, "aws:efs/fileSystem:FileSystem"), []);
+    const targets = ofType(graph, "aws:efs/mountTarget:MountTarget");
+    assert.equal(targets.length, 3);
+    assert.ok(targets.every((t) => t.inputs.fileSystemId === "fs-0123456789abcdef0"));
+    // The restored file system is backed up like a new one would be.
+    const [selection] = ofType(graph, "aws:backup/selection:Selection");
+    assert.match(JSON.stringify(selection.inputs.resources), /file-system\/fs-0123456789abcdef0/);
+  });
 });

@@ -159,6 +159,22 @@ export interface MongoClusterArgs {
    * @default "mongo.toucan.internal"
    */
   dnsZoneName?: string;
+  /**
+   * `community`: build the members' data volumes from EBS snapshots (AWS Backup recovery points of the data
+   * volumes are EBS snapshots): one snapshot id per member, or one for all three (every member holds the
+   * whole data set). The restored data keeps its users, so give the administrator password of the stack the
+   * snapshots come from (its `adminPasswordSecretArn`); the read/write and read-only users get this stack's
+   * passwords at first boot. Keep `dnsZoneName` as it was (the replica set's configuration names its
+   * members). The snapshots are read only when a volume is created: later changes to this argument are
+   * ignored, never a replacement.
+   * @default empty volumes (a new replica set)
+   */
+  restoreFromSnapshots?: {
+    /** @example ["snap-0123456789abcdef0"] */
+    snapshotIds: string[];
+    /** The administrator password of the stack the snapshots come from (a secret). */
+    adminPassword: pulumi.Input<string>;
+  };
 
   // documentdb
   /**
@@ -272,6 +288,7 @@ const ENGINE_ARGS: Record<MongoEngine, ArgKey[]> = {
     "acceptQuorumLossOnAzFailure",
     "dnsZoneName",
     "grantAllDatabases",
+    "restoreFromSnapshots",
   ],
   documentdb: [
     "vpcId",
@@ -317,6 +334,8 @@ interface CommunitySettings extends Common {
   acceptQuorumLoss: boolean;
   grantAllDatabases: boolean;
   zoneName: string;
+  /** The snapshot of each member's data volume, and the restored data's administrator password. */
+  restore?: { snapshotIds: string[]; adminPassword: pulumi.Input<string> };
   /** DNS name of each member. */
   memberHosts: string[];
   /** Index into subnetIds/availabilityZones of each member. */
@@ -621,6 +640,7 @@ function validateCommunity(
     'use e.g. "mongo.toucan.internal"',
   );
   const memberSlots = Array.from({ length: MEMBER_COUNT }, (_, i) => i % Math.max(subnets.length, 1));
+  const restore = validateRestore(checks, args.restoreFromSnapshots);
   return {
     ...common,
     engine: "community",
@@ -635,7 +655,44 @@ function validateCommunity(
     zoneName,
     memberHosts: memberSlots.map((_, i) => `mongo-${i + 1}.${zoneName}`),
     memberSlots,
+    restore,
   };
+}
+
+const SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** `restoreFromSnapshots`: one snapshot per member or one for all, and the restored admin password. */
+function validateRestore(
+  checks: ArgumentChecks,
+  restore: MongoClusterArgs["restoreFromSnapshots"],
+): CommunitySettings["restore"] {
+  if (restore === undefined) return undefined;
+  const ids = restore.snapshotIds ?? [];
+  checks.require(
+    ids.length === 1 || ids.length === MEMBER_COUNT,
+    "restoreFromSnapshots.snapshotIds",
+    ids,
+    `has ${ids.length} snapshot(s) for ${MEMBER_COUNT} members`,
+    `give one snapshot per member (${MEMBER_COUNT}), or one for all`,
+  );
+  ids.forEach((id, i) =>
+    checks.require(
+      SNAPSHOT_ID.test(id),
+      `restoreFromSnapshots.snapshotIds[${i}]`,
+      id,
+      "is not an EBS snapshot id",
+      'give the snapshot id of the recovery point (its ARN ends in "snapshot/snap-...")',
+    ),
+  );
+  checks.require(
+    restore.adminPassword !== undefined && restore.adminPassword !== "",
+    "restoreFromSnapshots.adminPassword",
+    undefined,
+    "is required: the restored data's administrator has the old stack's password",
+    "pass the old stack's admin password as a secret (read it from its adminPasswordSecretArn)",
+  );
+  const snapshotIds = ids.length === 1 ? Array.from({ length: MEMBER_COUNT }, () => ids[0]) : ids;
+  return { snapshotIds, adminPassword: restore.adminPassword };
 }
 
 function validateDocumentDb(
@@ -872,7 +929,14 @@ export class MongoCluster extends pulumi.ComponentResource {
       512,
     );
     const passwords = {
-      admin: this.generatePassword(s, "admin-password", `Password of MongoDB user ${COMMUNITY_USERS.admin}`),
+      admin: s.restore
+        ? this.givenPassword(
+            s,
+            "admin-password",
+            `Password of MongoDB user ${COMMUNITY_USERS.admin}`,
+            s.restore.adminPassword,
+          )
+        : this.generatePassword(s, "admin-password", `Password of MongoDB user ${COMMUNITY_USERS.admin}`),
       readWrite: this.generatePassword(
         s,
         "readwrite-password",
@@ -1054,10 +1118,12 @@ export class MongoCluster extends pulumi.ComponentResource {
           size: s.volumeSizeGiB,
           encrypted: true,
           kmsKeyId: args.kmsKeyId,
+          snapshotId: s.restore?.snapshotIds[index],
           finalSnapshot: true,
           tags: { ...tags, Name: `${id}-data` },
         },
-        { parent: this, protect: s.protect, retainOnDelete: s.protect },
+        // A snapshot is read only when the volume is created: never replace data for a changed snapshot id.
+        { parent: this, protect: s.protect, retainOnDelete: s.protect, ignoreChanges: ["snapshotId"] },
       ),
     );
 
@@ -1537,6 +1603,17 @@ export class MongoCluster extends pulumi.ComponentResource {
    * A generated password (letters and digits: valid in a keyfile, a DocumentDB master password and a
    * URI alike) and the secret that holds it.
    */
+  /** A password given by the user (a restore's), kept in a secret like a generated one. */
+  private givenPassword(
+    s: Common,
+    key: string,
+    description: string,
+    value: pulumi.Input<string>,
+  ): GeneratedPassword {
+    const secretValue = pulumi.secret(value);
+    return { ...this.storeSecret(s, `${s.name}-${key}`, description, secretValue, true), value: secretValue };
+  }
+
   private generatePassword(s: Common, key: string, description: string, length = 32): GeneratedPassword {
     const password = new random.RandomPassword(
       `${s.name}-${key}-random`,

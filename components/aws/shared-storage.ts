@@ -171,6 +171,16 @@ export interface SharedStorageArgs {
    */
   existing?: ExistingStorage;
   /**
+   * A file system restored by AWS Backup (restored to a new file system, which has no mount target): the
+   * component builds around it everything a new file system gets (security group, a mount target per
+   * subnet, access point, TLS-only policy, backup policy) but not the file system itself, which it does not
+   * own (it stays when the stack is destroyed). The file-system settings (`kmsKeyArn`, `performanceMode`,
+   * ...) are the restore's.
+   * @default a new file system
+   * @example "fs-0123456789abcdef0"
+   */
+  restoredFileSystemId?: pulumi.Input<string>;
+  /**
    * Protect the data: the file system gets `protect` and is kept (`retainOnDelete`) when removed from
    * the program. `false` is for tests and throwaway stacks.
    * @default true
@@ -214,8 +224,14 @@ interface Common {
   rootDirectoryPermissions: string;
 }
 
+/** A file system this component created, or one it builds around (`restoredFileSystemId`). */
+type FileSystemRef =
+  Pick<aws.efs.FileSystem, "id" | "arn"> | { id: pulumi.Output<string>; arn: pulumi.Output<string> };
+
 interface Managed extends Common {
   kind: "managed";
+  /** A restored file system to build around instead of a new one. */
+  restoredFileSystemId?: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<string>[];
   clients: pulumi.Input<string>[];
@@ -330,8 +346,25 @@ export function validateSharedStorageArgs(name: string, args: SharedStorageArgs)
         "remove `transform.accessPoint`",
       );
     }
+    checks.require(
+      args.restoredFileSystemId === undefined,
+      "restoredFileSystemId",
+      args.restoredFileSystemId,
+      "is given together with `existing`",
+      "use `restoredFileSystemId` for a file system AWS Backup restored (the component adds its mount targets), " +
+        "or `existing` for one that is already complete",
+    );
     checks.throwIfAny();
     return { ...common, kind: "existing", existing: args.existing };
+  }
+  if (typeof args.restoredFileSystemId === "string") {
+    checks.require(
+      /^fs-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(args.restoredFileSystemId),
+      "restoredFileSystemId",
+      args.restoredFileSystemId,
+      "is not an EFS file system id",
+      'give the id of the restored file system, e.g. "fs-0123456789abcdef0"',
+    );
   }
 
   const performanceMode = args.performanceMode ?? "generalPurpose";
@@ -395,6 +428,7 @@ export function validateSharedStorageArgs(name: string, args: SharedStorageArgs)
   return {
     ...common,
     kind: "managed",
+    restoredFileSystemId: args.restoredFileSystemId,
     vpcId: args.vpcId!,
     subnetIds,
     clients: args.clientSecurityGroupIds ?? [],
@@ -516,7 +550,13 @@ export class SharedStorage extends pulumi.ComponentResource {
       }
       this.securityGroupId = e.securityGroupId === undefined ? undefined : pulumi.output(e.securityGroupId);
     } else {
-      const fileSystem = this.createFileSystem(settings);
+      const fileSystem: FileSystemRef =
+        settings.restoredFileSystemId !== undefined
+          ? {
+              id: pulumi.output(settings.restoredFileSystemId),
+              arn: this.arnOf("file-system", settings.restoredFileSystemId),
+            }
+          : this.createFileSystem(settings);
       const securityGroup = this.createSecurityGroup(settings);
       const mountTargets = this.createMountTargets(settings, fileSystem, securityGroup);
       const accessPoint = this.createAccessPoint(settings, fileSystem.id, mountTargets);
@@ -600,7 +640,7 @@ export class SharedStorage extends pulumi.ComponentResource {
 
   private createMountTargets(
     s: Managed,
-    fileSystem: aws.efs.FileSystem,
+    fileSystem: FileSystemRef,
     securityGroup: aws.ec2.SecurityGroup,
   ): aws.efs.MountTarget[] {
     return s.subnetIds.map(
@@ -651,7 +691,7 @@ export class SharedStorage extends pulumi.ComponentResource {
    * Denies any access without TLS and root access to everyone; lets the client roles mount and write,
    * through the access point only.
    */
-  private createPolicy(s: Managed, fileSystem: aws.efs.FileSystem, accessPoint: aws.efs.AccessPoint) {
+  private createPolicy(s: Managed, fileSystem: FileSystemRef, accessPoint: aws.efs.AccessPoint) {
     const everyone = [{ type: "AWS", identifiers: ["*"] }];
     const statements: aws.types.input.iam.GetPolicyDocumentStatementArgs[] = [
       {
@@ -693,7 +733,7 @@ export class SharedStorage extends pulumi.ComponentResource {
     );
   }
 
-  private createBackupPolicy(s: Managed, fileSystem: aws.efs.FileSystem) {
+  private createBackupPolicy(s: Managed, fileSystem: FileSystemRef) {
     new aws.efs.BackupPolicy(
       ...applyTransform(
         this.transforms.backupPolicy,
