@@ -209,3 +209,76 @@ describe("recording harness", () => {
     });
   });
 });
+
+describe("recording runtime: provider functions", () => {
+  it("records every call with its inputs and answers it by its inputs", async () => {
+    const { recording, result } = await record(
+      async () => {
+        const arm = await aws.ssm.getParameter({
+          name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+        });
+        const x86 = await aws.ssm.getParameter({
+          name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        });
+        const cloudfront = await aws.ec2.getManagedPrefixList({
+          name: "com.amazonaws.global.cloudfront.origin-facing",
+        });
+        const s3 = await aws.ec2.getManagedPrefixList({ name: "com.amazonaws.eu-west-1.s3" });
+        return { arm: arm.value, x86: x86.value, cloudfront: cloudfront.id, s3: s3.id };
+      },
+      { region: "eu-west-1" },
+    );
+    assert.notEqual(result.arm, result.x86, "one image per architecture");
+    assert.notEqual(result.cloudfront, result.s3, "one list per name");
+    assert.deepEqual(
+      recording.invokes.map((i) => [i.token, i.inputs.name]),
+      [
+        [
+          "aws:ssm/getParameter:getParameter",
+          "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+        ],
+        [
+          "aws:ssm/getParameter:getParameter",
+          "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        ],
+        [
+          "aws:ec2/getManagedPrefixList:getManagedPrefixList",
+          "com.amazonaws.global.cloudfront.origin-facing",
+        ],
+        ["aws:ec2/getManagedPrefixList:getManagedPrefixList", "com.amazonaws.eu-west-1.s3"],
+      ],
+    );
+  });
+
+  it("fails loudly on a call it cannot answer, naming the call", async () => {
+    const { error, recording } = await recordFailure(async () => {
+      await aws.ec2.getManagedPrefixList({ name: "com.amazonaws.global.s3-typo" });
+    });
+    assert.ok(error, "the program fails");
+    // The SDK reduces a mock's exception to "Error": the recording keeps the whole message.
+    assert.ok(
+      recording.failures.some(
+        (f) =>
+          f.includes("aws:ec2/getManagedPrefixList:getManagedPrefixList") &&
+          f.includes("no AWS-managed prefix list named com.amazonaws.global.s3-typo"),
+      ),
+      recording.failures.join("\n"),
+    );
+  });
+
+  it("answers the AZ lookup for the region of the provider it goes through", async () => {
+    const { recording } = await record(
+      async () => {
+        const east = new aws.Provider("us-east-1", { region: "us-east-1" });
+        const zones = await aws.getAvailabilityZones({}, { provider: east });
+        return zones.names;
+      },
+      { region: "eu-west-1" },
+    );
+    const call = recording.invokes.find(
+      (i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones",
+    )!;
+    assert.equal(call.region, "us-east-1");
+    assert.ok(call.provider?.includes("us-east-1"));
+  });
+});

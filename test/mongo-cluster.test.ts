@@ -447,12 +447,32 @@ describe("MongoCluster (community)", () => {
     shellcheck(instances.map((i) => i.inputs.userData as string));
   });
 
-  it("reads the newest Amazon Linux 2023 image once, and ignores later releases", () => {
+  it("reads the newest Amazon Linux 2023 image for the members' architecture once, and ignores later releases", () => {
+    // The t4g default is Graviton: the arm64 image's public parameter (AWS's documented name).
+    const lookups = recording.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
+    assert.deepEqual(
+      lookups.map((i) => i.inputs.name),
+      ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"],
+    );
     for (const instance of instances) {
-      assert.equal(instance.inputs.ami, "ami-0123456789abcdef0");
+      assert.match(String(instance.inputs.ami), /^ami-[0-9a-f]{17}$/);
       assert.deepEqual(instance.ignoreChanges, ["ami"]);
       assert.equal(instance.inputs.instanceType, "t4g.medium");
     }
+  });
+
+  it("asks for the x86_64 image when the members are not Graviton", async () => {
+    const { recording: r } = await build({ ...NETWORK, instanceType: "m7i.large" });
+    const lookups = r.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
+    assert.deepEqual(
+      lookups.map((i) => i.inputs.name),
+      ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"],
+    );
+    const arm = instances[0].inputs.ami;
+    assert.ok(
+      r.byType(INSTANCE).every((i) => i.inputs.ami !== arm),
+      "not the arm64 image",
+    );
   });
 
   it("parents every child to the component under names that start with its name", () => {

@@ -167,7 +167,20 @@ describe("root program", () => {
       assert.match(run.stdout, /toucan \(toucan:aws:Network\)/);
       assert.match(run.stdout, /toucan \(toucan:aws:Toucan\)/);
       const graph = JSON.parse(fs.readFileSync(out, "utf8"));
-      assert.deepEqual(Object.keys(graph).sort(), ["config", "outputs", "project", "resources", "stack"]);
+      assert.deepEqual(Object.keys(graph).sort(), [
+        "config",
+        "invokes",
+        "outputs",
+        "project",
+        "resources",
+        "stack",
+      ]);
+      assert.ok(
+        graph.invokes.some(
+          (i: { token: string }) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones",
+        ),
+        "the AZ lookup is in the plan",
+      );
       assert.equal(graph.project, "toucan");
       assert.equal(graph.stack, "demo");
       assert.deepEqual(Object.keys(graph.resources[0]).sort(), [

@@ -398,7 +398,16 @@ describe("Toucan (component)", () => {
     );
     const rule = recording.one(SG_INGRESS, "t-lb-cloudfront");
     assert.equal(rule.inputs.fromPort, 443);
-    assert.equal(rule.inputs.prefixListId, "pl-3b927c52");
+    // CloudFront's origin-facing list (AWS's documented name), not any other managed list.
+    const lookups = recording.invokes.filter(
+      (i) => i.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList",
+    );
+    assert.deepEqual(
+      lookups.map((i) => i.inputs.name),
+      ["com.amazonaws.global.cloudfront.origin-facing"],
+    );
+    assert.match(String(rule.inputs.prefixListId), /^pl-[0-9a-f]{8}$/);
+    assert.equal(rule.inputs.toPort, 443, "only 443: CloudFront reaches the HTTPS listener");
     const lbGroup = recording.byType(SG).find((g) => g.name.includes("-lb"))!;
     assert.equal(rule.inputs.securityGroupId, lbGroup.outputs.id);
     assert.equal(recording.byType("aws:ecs/service:Service").length, 1, "no frontend containers");

@@ -33,6 +33,15 @@ export interface PlanGraph {
   resources: PlanResource[];
   /** Stack outputs; secret values replaced by "[secret]", unknown ones (preview) by "<unknown>". */
   outputs: Record<string, unknown>;
+  /** Provider functions (data sources) the program called, in call order; secrets replaced by "[secret]". */
+  invokes: PlanInvoke[];
+}
+
+export interface PlanInvoke {
+  token: string;
+  inputs: Record<string, unknown>;
+  /** The explicit provider's reference, else null. */
+  provider: string | null;
 }
 
 export interface PlanResult {
@@ -148,6 +157,11 @@ export async function planProgram(options: PlanOptions): Promise<PlanResult> {
       aliases: r.aliases,
     })),
     outputs,
+    invokes: recording.invokes.map((i) => ({
+      token: i.token,
+      inputs: redact(i.inputs) as Record<string, unknown>,
+      provider: i.provider ?? null,
+    })),
   };
   return { graph, recording };
 }

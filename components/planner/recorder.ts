@@ -57,8 +57,22 @@ export interface RecordOptions {
 export class HarnessError extends Error {}
 
 /** All resources a program registered, with lookup helpers. */
+/** A provider function the program called (a data source, e.g. `aws.getAvailabilityZones`). */
+export interface RecordedInvoke {
+  /** e.g. `aws:index/getAvailabilityZones:getAvailabilityZones`. */
+  token: string;
+  /** Arguments, secrets unwrapped. */
+  inputs: Record<string, unknown>;
+  /** The explicit provider's reference (`urn::id`), when one was given. */
+  provider?: string;
+  /** The region it was answered for. */
+  region: string;
+}
+
 export class Recording {
   readonly resources: RecordedResource[] = [];
+  /** Every provider function call, in call order. */
+  readonly invokes: RecordedInvoke[] = [];
   readonly failures: string[] = [];
   stackOutputs: Record<string, unknown> = {};
 
@@ -247,6 +261,7 @@ export function startRecording(options: RecordOptions = {}): Recording {
   const config = options.config ?? {};
   pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
   const region = options.region ?? config["aws:region"] ?? "us-east-1";
+  const defaultRegion = region;
   const availabilityZones = options.availabilityZones ?? ["a", "b", "c"].map((s) => `${region}${s}`);
   const accountId = "123456789012";
   const preview = options.preview ?? false;
@@ -283,19 +298,30 @@ export function startRecording(options: RecordOptions = {}): Recording {
       return { id, state };
     },
     call(args) {
+      const inputs = unwrapWire(args.inputs) as Record<string, unknown>;
+      const region = regionFor(args.provider);
+      recording.invokes.push({ token: args.token, inputs, provider: args.provider || undefined, region });
       const answer = lookup<CallFn>("calls", args.token);
       if (!answer) {
         const message = `the recording runtime has no answer for the function ${args.token}: add one in components/planner/attributes/`;
         recording.failures.push(message);
         throw new HarnessError(message);
       }
-      return answer({
-        token: args.token,
-        inputs: unwrapWire(args.inputs) as Record<string, unknown>,
-        region: regionFor(args.provider),
-        accountId,
-        availabilityZones,
-      });
+      try {
+        return answer({
+          token: args.token,
+          inputs,
+          region,
+          accountId,
+          // The AZs given to the recorder are the default region's; another region has its own a, b, c.
+          availabilityZones:
+            region === defaultRegion ? availabilityZones : ["a", "b", "c"].map((l) => `${region}${l}`),
+        });
+      } catch (error) {
+        const message = `the recording runtime cannot answer ${args.token}(${JSON.stringify(inputs)}): ${(error as Error).message}`;
+        recording.failures.push(message);
+        throw new HarnessError(message);
+      }
     },
   };
 

@@ -52,6 +52,33 @@ export function renderPolicyDocument(ctx: CallContext): Record<string, unknown> 
   return { id: String(json.length), json, minifiedJson: JSON.stringify(JSON.parse(json)) };
 }
 
+/**
+ * AWS-managed prefix lists by name (ids as in eu-west-1; `maxEntries` is what each weighs in a security
+ * group's rule quota). An unknown name fails the plan: the program asked for a list AWS does not have.
+ */
+function managedPrefixList(
+  region: string,
+  name: string | undefined,
+  id: string | undefined,
+): { id: string; name: string; maxEntries: number } {
+  const lists = [
+    { id: "pl-4fa04526", name: "com.amazonaws.global.cloudfront.origin-facing", maxEntries: 55 },
+    { id: "pl-6da54004", name: `com.amazonaws.${region}.s3`, maxEntries: 1 },
+    { id: "pl-6fa54006", name: `com.amazonaws.${region}.dynamodb`, maxEntries: 1 },
+  ];
+  const found = lists.find(
+    (l) => (name !== undefined && l.name === name) || (id !== undefined && l.id === id),
+  );
+  if (!found) throw new Error(`no AWS-managed prefix list named ${name ?? id} in ${region}`);
+  return found;
+}
+
+/** Public SSM parameters the components read: the newest Amazon Linux 2023 AMI per architecture. */
+const PUBLIC_PARAMETERS: Record<string, string> = {
+  "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64": "ami-0a2c2f3e4d5b60a64",
+  "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64": "ami-0b3d4e5f6a7c8d086",
+};
+
 export const module: AttributeModule = {
   idPrefixes: {
     "aws:ec2/vpc:Vpc": "vpc-",
@@ -157,12 +184,16 @@ export const module: AttributeModule = {
       reverseDnsPrefix: "com.amazonaws",
     }),
     "aws:iam/getPolicyDocument:getPolicyDocument": renderPolicyDocument,
-    "aws:ec2/getManagedPrefixList:getManagedPrefixList": ({ inputs }) => ({
-      id: "pl-3b927c52",
-      name: inputs.name ?? "com.amazonaws.global.cloudfront.origin-facing",
-      entries: [],
-      maxEntries: 55,
-    }),
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": ({ inputs, region }) => {
+      const list = managedPrefixList(region, str(inputs.name), str(inputs.id));
+      return {
+        id: list.id,
+        name: list.name,
+        entries: [],
+        maxEntries: list.maxEntries,
+        addressFamily: "IPv4",
+      };
+    },
     "aws:ec2/getVpc:getVpc": ({ inputs, region, accountId }) => ({
       id: inputs.id,
       cidrBlock: "10.0.0.0/16",
@@ -176,12 +207,11 @@ export const module: AttributeModule = {
       architecture: "arm64",
       name: "al2023-ami-2023.6-kernel-6.1-arm64",
     }),
-    "aws:ssm/getParameter:getParameter": ({ inputs }) => ({
-      id: inputs.name,
-      name: inputs.name,
-      type: "String",
-      value: "ami-0123456789abcdef0",
-      insecureValue: "ami-0123456789abcdef0",
-    }),
+    "aws:ssm/getParameter:getParameter": ({ inputs }) => {
+      const name = str(inputs.name) ?? "";
+      const value = PUBLIC_PARAMETERS[name];
+      if (value === undefined) throw new Error(`no such public SSM parameter: ${name}`);
+      return { id: name, name, type: "String", value, insecureValue: value };
+    },
   },
 };
