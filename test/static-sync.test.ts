@@ -249,6 +249,22 @@ describe("static: syncing the site to a real S3 API", function () {
     assert.ok(await exists(`frontend/${STATE_KEY}`, OTHER_BUCKET));
   });
 
+  it("GIVEN a release whose only change is a file's Cache-Control THEN uploads that file with the new header", async () => {
+    const { dir, manifest } = site("headers", release1);
+    await sync(dir, manifest, T0, { bucket: OTHER_BUCKET, prefix: "headers" });
+    const changed: AssetManifest = {
+      ...manifest,
+      entries: manifest.entries.map((e) =>
+        e.path === "style.css" ? { ...e, cacheControl: "public, max-age=60" } : e,
+      ),
+    };
+    const result = await sync(dir, changed, later(1), { bucket: OTHER_BUCKET, prefix: "headers" });
+    assert.deepStrictEqual(result.uploaded, ["style.css"]);
+    assert.deepStrictEqual(result.changedPaths, ["style.css"], "and CloudFront invalidates it");
+    const head = await client.send(new HeadObjectCommand({ Bucket: OTHER_BUCKET, Key: "headers/style.css" }));
+    assert.strictEqual(head.CacheControl, "public, max-age=60");
+  });
+
   it("re-uploads every file with force, but reports only real changes", async () => {
     const { dir, manifest } = site("forced", release1);
     await sync(dir, manifest, T0, { bucket: OTHER_BUCKET, prefix: "forced" });
@@ -351,6 +367,15 @@ describe("static: CloudFront invalidation", () => {
     assert.strictEqual(input.DistributionId, "E123");
     assert.deepStrictEqual(input.InvalidationBatch!.Paths, { Quantity: 1, Items: ["/style.css"] });
     assert.ok(input.InvalidationBatch!.CallerReference);
+  });
+
+  it("GIVEN two deployments of the same paths THEN two distinct caller references (CloudFront drops a repeat)", async () => {
+    const client = fakeClient();
+    await createInvalidation(client, "E123", ["/index.html"]);
+    await createInvalidation(client, "E123", ["/index.html"]);
+    const [first, second] = client.sent.map((c) => c.input.InvalidationBatch!.CallerReference);
+    assert.ok(first && second);
+    assert.notStrictEqual(first, second);
   });
 
   it("adds / when index.html changed, since the root URL serves it", () => {

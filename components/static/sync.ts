@@ -373,10 +373,9 @@ export async function createInvalidation(
   callerReference?: string,
 ): Promise<string | undefined> {
   if (paths.length === 0) return undefined;
-  // CloudFront deduplicates by caller reference; this one is unique per path set and moment.
-  const reference =
-    callerReference ??
-    `toucan-${Date.now()}-${crypto.createHash("sha256").update(paths.join("\n")).digest("hex").slice(0, 12)}`;
+  // CloudFront treats a repeated caller reference as the same request (and invalidates nothing new):
+  // every deployment gets its own, even two of the same paths within one millisecond.
+  const reference = callerReference ?? `toucan-${crypto.randomUUID()}`;
   const res = await client.send(
     new CreateInvalidationCommand({
       DistributionId: distributionId,
