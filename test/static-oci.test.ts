@@ -10,7 +10,18 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import * as zlib from "zlib";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ImageExtractionError, RegistryError, extractImageFiles } from "../components/static/oci";
+import { SiteDeploymentInputs, siteDeployProvider } from "../components/static/deploy-provider";
+
+/** The part of s3rver (which ships no types) that this test uses. */
+const S3rver: new (options: {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets: Array<{ name: string; configs: string[] }>;
+}) => { run(): Promise<{ port: number }>; close(): Promise<void> } = require("s3rver");
 import {
   FIXTURES,
   RunningRegistry,
@@ -512,6 +523,72 @@ describe("static: extracting the frontend's files from a real registry", functio
     const result = await extractImageFiles({ image, cacheDir: freshCache(), credentials: CREDENTIALS });
     assert.deepStrictEqual(readTree(result.dir), expectedV1());
     await assert.rejects(extractImageFiles({ image, cacheDir: freshCache() }), /requires credentials/);
+  });
+
+  it("GIVEN the deploy provider publishing a private image THEN the registry credentials reach the registry and the files reach S3", async () => {
+    front!.mode = "basic";
+    const s3dir = tempDir("deploy-s3");
+    const s3 = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory: s3dir,
+      configureBuckets: [{ name: "toucan-site", configs: [] }],
+    });
+    const { port } = await s3.run();
+    const client = new S3Client({
+      region: "us-east-1",
+      endpoint: `http://127.0.0.1:${port}`,
+      forcePathStyle: true,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    const invalidations: unknown[] = [];
+    try {
+      const provider = siteDeployProvider({
+        s3: () => client,
+        cloudfront: () => ({
+          send: async (command: { input: unknown }) => {
+            invalidations.push(command.input);
+            return { $metadata: {}, Invalidation: { Id: "I1" } } as never;
+          },
+        }),
+        cacheDir: freshCache(),
+        log: () => undefined,
+      });
+      const inputs: SiteDeploymentInputs = {
+        bucket: "toucan-site",
+        region: "us-east-1",
+        source: { kind: "image", image: `${front!.host}/toucan/frontend:v1` },
+        registryCredentials: CREDENTIALS,
+        tcParams: 'window.TC_PARAMS = {"API_BASEROUTE":"https://api.example.com"};',
+        apiBaseRoute: "https://api.example.com",
+        gracePeriodSeconds: 3600,
+        distributionId: "E123",
+      };
+      const { outs } = await provider.create!(inputs);
+      const expectedPaths = new Set([
+        ...Object.keys(expectedV1()),
+        "scripts/tc-params.js",
+        "embed-params.json",
+      ]);
+      assert.strictEqual(outs!.fileCount, expectedPaths.size, "the image's files and the generated ones");
+      assert.strictEqual(outs!.uploaded, outs!.fileCount);
+      const index = await client.send(new GetObjectCommand({ Bucket: "toucan-site", Key: "index.html" }));
+      assert.strictEqual(await index.Body!.transformToString(), expectedV1()["index.html"]);
+      assert.strictEqual(invalidations.length, 1);
+      // Without the credentials the same run is refused by the registry: they are what made it work.
+      await assert.rejects(
+        siteDeployProvider({ s3: () => client, cacheDir: freshCache(), log: () => undefined }).create!({
+          ...inputs,
+          registryCredentials: undefined,
+        }),
+        /requires credentials/,
+      );
+    } finally {
+      client.destroy();
+      await s3.close();
+      fs.rmSync(s3dir, { recursive: true, force: true });
+    }
   });
 
   it("says clearly when the tag does not exist or the prefix holds no files", async () => {
