@@ -433,18 +433,19 @@ describe("LoadBalancer", () => {
   });
 
   describe("dedicated: one ALB per target (the vendor's layout)", () => {
-    it("GIVEN two targets with names THEN two ALBs and two security groups are built", async () => {
+    it("GIVEN two targets with names THEN two ALBs are built, in the one group every mode uses", async () => {
       const { recording } = await build(args({ mode: "dedicated", zoneId: ZONE }));
       assert.deepEqual(
         recording.byType(ALB).map((r) => r.name),
         ["toucan-lb-frontend", "toucan-lb-backend"],
       );
+      // The same group as in shared mode: a mode switch changes no task's ingress rule.
       assert.deepEqual(
         recording.byType(SG).map((r) => r.name),
-        ["toucan-lb-frontend", "toucan-lb-backend"],
+        ["toucan-lb-alb"],
       );
       for (const alb of recording.byType(ALB)) {
-        const sg = recording.one(SG, alb.name);
+        const sg = recording.one(SG, "toucan-lb-alb");
         assert.deepEqual(alb.inputs.securityGroups, [sg.outputs.id]);
         const ports = recording
           .byType(INGRESS)
@@ -460,7 +461,7 @@ describe("LoadBalancer", () => {
         const https = listener(recording, 443, `toucan-lb-${key}`);
         assert.equal(https.inputs.sslPolicy, DEFAULT_SSL_POLICY);
         assert.deepEqual(https.inputs.defaultActions, [
-          { type: "forward", targetGroupArn: recording.one(TG, `toucan-lb-${key}`).outputs.arn },
+          { type: "forward", targetGroupArn: recording.one(TG, `toucan-lb-${key}-d`).outputs.arn },
         ]);
         const http = listener(recording, 80, `toucan-lb-${key}`);
         assert.equal(
@@ -475,10 +476,7 @@ describe("LoadBalancer", () => {
       const { lb, recording } = await build(args({ mode: "dedicated", zoneId: ZONE }));
       for (const key of ["frontend", "backend"]) {
         const alb = recording.one(ALB, `toucan-lb-${key}`);
-        assert.equal(
-          await valueOf(lb.securityGroupIds[key]),
-          recording.one(SG, `toucan-lb-${key}`).outputs.id,
-        );
+        assert.equal(await valueOf(lb.securityGroupIds[key]), recording.one(SG, "toucan-lb-alb").outputs.id);
         assert.equal(await valueOf(lb.loadBalancerArnSuffixes[key]), alb.outputs.arnSuffix);
         assert.equal(await valueOf(lb.dnsNames[key]), alb.outputs.dnsName);
         const host = key === "frontend" ? "toucan.example.com" : "api-toucan.example.com";
@@ -497,8 +495,13 @@ describe("LoadBalancer", () => {
         recording.byType(ALB).map((r) => r.name),
         ["toucan-lb-frontend"],
       );
-      const rule = recording.one(RULE, "toucan-lb-backend-path");
+      const rule = recording.one(RULE, "toucan-lb-backend-path-d");
       assert.equal(rule.inputs.listenerArn, listener(recording, 443, "toucan-lb-frontend").outputs.arn);
+      // Stacks made before both modes could run at once named it without the suffix: the alias keeps it.
+      assert.ok(
+        rule.aliasUrns.includes(rule.urn.replace(/::toucan-lb-backend-path-d$/, "::toucan-lb-backend-path")),
+        `aliases: ${rule.aliasUrns.join(", ")}`,
+      );
       assert.equal(await valueOf(lb.securityGroupIds.backend), await valueOf(lb.securityGroupIds.frontend));
     });
 

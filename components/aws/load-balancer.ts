@@ -42,6 +42,19 @@ export interface LoadBalancerTarget {
    */
   pathPrefix?: string;
   /**
+   * Host names the `pathPrefix` rule matches when no target of this load balancer carries them, e.g. a name
+   * served by CloudFront that sends `/_api/*` here unchanged. Shared mode only; excludes `hostTarget`.
+   * @default the host names of `hostTarget`
+   * @example ["toucan.example.com"]
+   */
+  pathHostnames?: string[];
+  /**
+   * The target's slot among the listener rules' priorities (0-99). Keep it fixed per target so that a target
+   * coming or going never makes two rules swap priorities (AWS refuses a priority in use, `PriorityInUse`).
+   * @default its position in `targets`
+   */
+  ruleIndex?: number;
+  /**
    * The target whose host names carry `pathPrefix`.
    * @default the only other target with host names (required when there are several)
    * @example "frontend"
@@ -110,6 +123,14 @@ export interface LoadBalancerArgs {
    */
   mode?: LoadBalancerMode;
   /**
+   * Switching `mode` on a running stack: the mode being left. Its ALB(s), listeners, rules and target groups stay
+   * up next to the new ones (deletion protection lifted), the services register in both, and the DNS records
+   * move to the new ALB(s) once the services are steady (`dnsDependsOn`). Remove it in a second `pulumi up`,
+   * after the records' TTL, to delete them. See the README, "Changing a running stack".
+   * @default none
+   */
+  retiringMode?: LoadBalancerMode;
+  /**
    * The targets, keyed by stable names (they name the child resources, so adding a target never renames the
    * others). Keys: letters, digits and hyphens.
    * @example
@@ -163,6 +184,12 @@ export interface LoadBalancerArgs {
    * @default none: no DNS record is created
    */
   zoneId?: pulumi.Input<string>;
+  /**
+   * What the DNS records wait for, e.g. the ECS services registered in the target groups: a record then
+   * points at a new ALB only once its targets are healthy. May be a promise the caller resolves later.
+   * @default none
+   */
+  dnsDependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
   /** Tags for every resource. */
   tags?: Record<string, string>;
   /** Change any child resource's arguments. */
@@ -299,6 +326,8 @@ export interface PlannedTarget {
   index: number;
   hostnames: string[];
   pathPrefix?: string;
+  /** The host names the path rule matches, when given rather than taken from `hostTarget`. */
+  pathHostnames?: string[];
   /** The target whose host names carry `pathPrefix`. */
   hostTarget?: string;
   port: number;
@@ -308,14 +337,20 @@ export interface PlannedTarget {
   deregistrationDelaySeconds: number;
 }
 
-/** What the component builds, decided from plain arguments only. */
-export interface LoadBalancerPlan {
-  mode: LoadBalancerMode;
-  targets: PlannedTarget[];
+/** The ALBs of one mode. */
+export interface AlbLayout {
   /** Logical names of the ALBs, each with the target it forwards to by default (dedicated mode). */
   albs: { logicalName: string; defaultTarget?: string }[];
   /** Logical name of the ALB serving each target. */
   servedBy: Record<string, string>;
+}
+
+/** What the component builds, decided from plain arguments only. */
+export interface LoadBalancerPlan extends AlbLayout {
+  mode: LoadBalancerMode;
+  targets: PlannedTarget[];
+  /** The mode being left and its ALBs, kept next to the new ones until `retiringMode` is removed. */
+  retiring?: AlbLayout & { mode: LoadBalancerMode };
   ingressCidrs: string[];
   ipAddressType: LoadBalancerIpAddressType;
   idleTimeoutSeconds: number;
@@ -351,6 +386,16 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     "is not a load balancer mode",
     'use "shared" (one ALB, routing by host name) or "dedicated" (one ALB per target)',
   );
+  const retiringMode = args.retiringMode;
+  checks.require(
+    retiringMode === undefined ||
+      ((retiringMode === "shared" || retiringMode === "dedicated") && retiringMode !== mode),
+    "retiringMode",
+    retiringMode,
+    retiringMode === mode ? `is the current mode "${mode}"` : "is not a load balancer mode",
+    "set it to the mode the stack is leaving while both run, and remove it once the DNS records have moved",
+  );
+  const modes = [mode, ...(retiringMode ? [retiringMode] : [])];
   checks.require(
     NAME.test(name) && !name.toLowerCase().startsWith("internal-"),
     "name",
@@ -382,7 +427,7 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     `exceeds ${MAX_TARGETS}, the rules an ALB holds`,
     "split the targets over several load balancers",
   );
-  if (mode === "shared") {
+  if (modes.includes("shared")) {
     checks.require(
       `${name}-alb`.length <= MAX_AUTONAMED_LENGTH,
       "name",
@@ -403,13 +448,22 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
       "is not a usable target key (it names the target group)",
       "use letters, digits and single hyphens, e.g. frontend",
     );
+    const longest = modes.includes("dedicated") ? targetGroupName(name, key, "dedicated") : `${name}-${key}`;
     checks.require(
-      `${name}-${key}`.length <= MAX_AUTONAMED_LENGTH,
+      longest.length <= MAX_AUTONAMED_LENGTH,
       at,
-      `${name}-${key}`,
-      `is ${`${name}-${key}`.length} characters, the logical name of its target group${mode === "dedicated" ? " and ALB" : ""}: ` +
+      longest,
+      `is ${longest.length} characters, the logical name of its target group${modes.includes("dedicated") ? " (dedicated mode)" : ""}: ` +
         `more than ${MAX_AUTONAMED_LENGTH} (AWS allows 32 and Pulumi appends 8)`,
       "shorten the component name or the target key",
+    );
+    const ruleIndex = t.ruleIndex ?? index;
+    checks.require(
+      isInteger(ruleIndex, 0, MAX_TARGETS - 1),
+      `${at}.ruleIndex`,
+      ruleIndex,
+      `is not a rule slot (a whole number from 0 to ${MAX_TARGETS - 1})`,
+      "give each target its own fixed slot, e.g. 0 for the frontend and 1 for the backend",
     );
     const hostnames = t.hostnames ?? [];
     checks.require(
@@ -506,11 +560,42 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
       "only applies with pathPrefix",
       "remove hostTarget, or give pathPrefix",
     );
+    if (t.pathHostnames !== undefined) {
+      checks.require(
+        t.pathPrefix !== undefined && t.hostTarget === undefined && !modes.includes("dedicated"),
+        `${at}.pathHostnames`,
+        t.pathHostnames,
+        t.pathPrefix === undefined
+          ? "only applies with pathPrefix"
+          : t.hostTarget !== undefined
+            ? "and hostTarget both name the path rule's host names"
+            : "needs a shared load balancer (in dedicated mode a path rides on its host target's ALB)",
+        "give either pathHostnames or hostTarget with pathPrefix, in shared mode",
+      );
+      checks.require(
+        t.pathHostnames.length > 0 && t.pathHostnames.length <= HOSTS_PER_RULE * RULES_PER_TARGET,
+        `${at}.pathHostnames`,
+        t.pathHostnames,
+        "is empty or longer than the rules of one target hold",
+        `give 1 to ${HOSTS_PER_RULE * RULES_PER_TARGET} host names`,
+      );
+      for (const host of t.pathHostnames) {
+        const problem = hostnameProblem(host, { wildcard: true });
+        checks.require(
+          problem === undefined,
+          `${at}.pathHostnames`,
+          host,
+          problem ?? "",
+          'use lowercase DNS names such as "toucan.example.com"',
+        );
+      }
+    }
     return {
       key,
-      index,
+      index: ruleIndex,
       hostnames,
       pathPrefix: t.pathPrefix,
+      pathHostnames: t.pathHostnames,
       port,
       healthCheckPath: t.healthCheckPath,
       healthCheckMatcher: matcher,
@@ -519,8 +604,21 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     };
   });
 
+  const slots = new Map<number, string>();
   for (const t of targets) {
-    if (t.pathPrefix === undefined) continue;
+    const other = slots.get(t.index);
+    checks.require(
+      other === undefined,
+      `targets.${t.key}.ruleIndex`,
+      t.index,
+      `is also the rule slot of target "${other}"`,
+      "give each target its own ruleIndex",
+    );
+    slots.set(t.index, t.key);
+  }
+
+  for (const t of targets) {
+    if (t.pathPrefix === undefined || t.pathHostnames !== undefined) continue;
     const at = `targets.${t.key}`;
     const candidates = targets.filter((o) => o.key !== t.key && o.hostnames.length > 0).map((o) => o.key);
     const requested = args.targets[t.key].hostTarget;
@@ -548,7 +646,7 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
       t.hostTarget = candidates.length === 1 ? candidates[0] : undefined;
     }
     checks.require(
-      mode !== "dedicated" || t.hostnames.length === 0,
+      !modes.includes("dedicated") || t.hostnames.length === 0,
       at,
       { hostnames: t.hostnames, pathPrefix: t.pathPrefix },
       "has host names and a path prefix; in dedicated mode its target group would need two ALBs, which AWS refuses",
@@ -636,7 +734,23 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
 
   checks.throwIfAny();
 
-  const albs: LoadBalancerPlan["albs"] = [];
+  return {
+    mode,
+    targets,
+    ...albLayout(name, mode, targets),
+    retiring: retiringMode ? { mode: retiringMode, ...albLayout(name, retiringMode, targets) } : undefined,
+    ingressCidrs,
+    ipAddressType,
+    idleTimeoutSeconds,
+    sslPolicy,
+    deletionProtection: args.deletionProtection ?? true,
+    accessLogs,
+  };
+}
+
+/** The ALBs of a mode and which one serves each target. */
+function albLayout(name: string, mode: LoadBalancerMode, targets: PlannedTarget[]): AlbLayout {
+  const albs: AlbLayout["albs"] = [];
   const servedBy: Record<string, string> = {};
   if (mode === "shared") {
     albs.push({ logicalName: `${name}-alb` });
@@ -649,18 +763,15 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     for (const t of targets.filter((x) => x.hostnames.length === 0))
       servedBy[t.key] = servedBy[t.hostTarget!];
   }
-  return {
-    mode,
-    targets,
-    albs,
-    servedBy,
-    ingressCidrs,
-    ipAddressType,
-    idleTimeoutSeconds,
-    sslPolicy,
-    deletionProtection: args.deletionProtection ?? true,
-    accessLogs,
-  };
+  return { albs, servedBy };
+}
+
+/**
+ * Logical name of a target's target group in a mode. A target group serves one ALB only (AWS refuses a second,
+ * `TargetGroupAssociationLimit`), so while both modes run each has its own; shared mode keeps the original name.
+ */
+export function targetGroupName(name: string, key: string, mode: LoadBalancerMode): string {
+  return mode === "shared" ? `${name}-${key}` : `${name}-${key}-d`;
 }
 
 /** Splits a list into groups of `size`. */
@@ -673,6 +784,22 @@ function chunks<T>(items: T[], size: number): T[][] {
 /** A host name or block as a piece of a logical name. */
 function slug(text: string): string {
   return text.replace(/^\*\./, "wildcard.").replace(/\//g, "-").replace(/:/g, "x");
+}
+
+/** Where the ALBs write access logs, and what must exist before they do. */
+interface AccessLogsDestination {
+  bucket: pulumi.Input<string>;
+  prefix?: string;
+  ready: pulumi.Resource[];
+}
+
+/** How one mode names its resources. */
+interface ModeNaming {
+  mode: LoadBalancerMode;
+  /** Appended to rule names (empty in shared mode, which keeps the original names). */
+  suffix: string;
+  /** Alias each resource to its original (suffix-less) name. */
+  aliasOriginal: boolean;
 }
 
 interface Alb {
@@ -711,6 +838,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
   readonly securityGroupIds: Record<string, pulumi.Output<string>>;
   /** Per target: its target group's ARN (an ECS service registers its tasks there). */
   readonly targetGroupArns: Record<string, pulumi.Output<string>>;
+  /**
+   * Per target: the target group of the retiring mode's ALB (`retiringMode`), where the services stay registered
+   * until it is removed. Empty without `retiringMode`.
+   */
+  readonly retiringTargetGroupArns: Record<string, pulumi.Output<string>>;
   /** Per target: its target group's ARN suffix (CloudWatch dimension `TargetGroup`). */
   readonly targetGroupArnSuffixes: Record<string, pulumi.Output<string>>;
   /**
@@ -736,12 +868,22 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const tags = args.tags ?? {};
 
     const logs = plan.accessLogs ? this.accessLogsDestination(name, plan.accessLogs, tags, args) : undefined;
-    const targetGroups = this.createTargetGroups(name, plan, tags, args);
-    const albs = new Map<string, Alb>();
-    for (const spec of plan.albs) {
-      albs.set(spec.logicalName, this.createAlb(spec, plan, targetGroups, logs, tags, args));
-    }
-    const rules = this.createRules(name, plan, albs, targetGroups, tags, args);
+    // One security group for every ALB of either mode: switching modes changes no task's ingress rule.
+    const securityGroup = this.createSecurityGroup(`${name}-alb`, plan, tags, args);
+    const bothModes = plan.retiring !== undefined;
+    const current = this.createMode(
+      name,
+      plan,
+      plan,
+      { securityGroup, logs, bothModes, retiring: false },
+      args,
+    );
+    const retiring = plan.retiring
+      ? this.createMode(name, plan, plan.retiring, { securityGroup, logs, bothModes, retiring: true }, args)
+      : undefined;
+    const albs = current.albs;
+    const targetGroups = current.targetGroups;
+    const rules = [...current.rules, ...(retiring?.rules ?? [])];
     if (args.zoneId !== undefined) this.createAliasRecords(name, plan, albs, args.zoneId, args);
 
     const perTarget = <T>(pick: (alb: Alb, tg: aws.lb.TargetGroup) => pulumi.Output<T>) =>
@@ -755,7 +897,16 @@ export class LoadBalancer extends pulumi.ComponentResource {
     this.dnsNames = perTarget((alb) => alb.loadBalancer.dnsName);
     this.zoneIds = perTarget((alb) => alb.loadBalancer.zoneId);
     this.httpsListenerArns = perTarget((alb) => alb.httpsListener.arn);
-    this.readyResources = [...[...albs.values()].flatMap((a) => [a.httpsListener, a.httpListener]), ...rules];
+    this.retiringTargetGroupArns = retiring
+      ? Object.fromEntries(Object.entries(retiring.targetGroups).map(([key, tg]) => [key, tg.arn]))
+      : {};
+    this.readyResources = [
+      ...[...albs.values(), ...(retiring ? retiring.albs.values() : [])].flatMap((a) => [
+        a.httpsListener,
+        a.httpListener,
+      ]),
+      ...rules,
+    ];
 
     this.registerOutputs({
       securityGroupIds: this.securityGroupIds,
@@ -774,7 +925,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     spec: NonNullable<LoadBalancerPlan["accessLogs"]>,
     tags: Record<string, string>,
     args: LoadBalancerArgs,
-  ): { bucket: pulumi.Input<string>; prefix?: string; ready: pulumi.Resource[] } {
+  ): AccessLogsDestination {
     if (!spec.createBucket) return { bucket: spec.bucket!, prefix: spec.prefix, ready: [] };
     const bucket = new aws.s3.Bucket(
       ...applyTransform(
@@ -807,9 +958,57 @@ export class LoadBalancer extends pulumi.ComponentResource {
     return { bucket: bucket.bucket, prefix: spec.prefix, ready: [policy, ownership, encryption] };
   }
 
+  /**
+   * The target groups, ALBs and rules of one mode. Dedicated-mode resources carry an alias to the names they had
+   * before both modes could run at once, unless the shared mode's resources hold those names in this graph.
+   */
+  private createMode(
+    name: string,
+    plan: LoadBalancerPlan,
+    layout: AlbLayout & { mode: LoadBalancerMode },
+    shared: {
+      securityGroup: aws.ec2.SecurityGroup;
+      logs: AccessLogsDestination | undefined;
+      bothModes: boolean;
+      retiring: boolean;
+    },
+    args: LoadBalancerArgs,
+  ): {
+    albs: Map<string, Alb>;
+    targetGroups: Record<string, aws.lb.TargetGroup>;
+    rules: aws.lb.ListenerRule[];
+  } {
+    const tags = args.tags ?? {};
+    const naming: ModeNaming = {
+      mode: layout.mode,
+      suffix: layout.mode === "dedicated" ? "-d" : "",
+      aliasOriginal: layout.mode === "dedicated" && !shared.bothModes,
+    };
+    const targetGroups = this.createTargetGroups(name, plan, naming, tags, args);
+    const albs = new Map<string, Alb>();
+    for (const spec of layout.albs) {
+      albs.set(
+        spec.logicalName,
+        this.createAlb(
+          spec,
+          plan,
+          targetGroups,
+          shared.securityGroup,
+          shared.logs,
+          shared.retiring,
+          tags,
+          args,
+        ),
+      );
+    }
+    const rules = this.createRules(name, plan, layout, naming, albs, targetGroups, tags, args);
+    return { albs, targetGroups, rules };
+  }
+
   private createTargetGroups(
     name: string,
     plan: LoadBalancerPlan,
+    naming: ModeNaming,
     tags: Record<string, string>,
     args: LoadBalancerArgs,
   ): Record<string, aws.lb.TargetGroup> {
@@ -818,7 +1017,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       groups[t.key] = new aws.lb.TargetGroup(
         ...applyTransform(
           args.transform?.targetGroup,
-          `${name}-${t.key}`,
+          targetGroupName(name, t.key, naming.mode),
           {
             vpcId: args.vpcId,
             targetType: "ip",
@@ -838,7 +1037,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             },
             tags: { ...tags, Name: `${name}-${t.key}` },
           },
-          { parent: this },
+          { parent: this, aliases: naming.aliasOriginal ? [{ name: `${name}-${t.key}` }] : undefined },
         ),
       );
     }
@@ -849,12 +1048,13 @@ export class LoadBalancer extends pulumi.ComponentResource {
     spec: LoadBalancerPlan["albs"][number],
     plan: LoadBalancerPlan,
     targetGroups: Record<string, aws.lb.TargetGroup>,
-    logs: { bucket: pulumi.Input<string>; prefix?: string; ready: pulumi.Resource[] } | undefined,
+    securityGroup: aws.ec2.SecurityGroup,
+    logs: AccessLogsDestination | undefined,
+    retiring: boolean,
     tags: Record<string, string>,
     args: LoadBalancerArgs,
   ): Alb {
     const alb = spec.logicalName;
-    const securityGroup = this.createSecurityGroup(alb, plan, tags, args);
     const loadBalancer = new aws.lb.LoadBalancer(
       ...applyTransform(
         args.transform?.loadBalancer,
@@ -867,7 +1067,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
           securityGroups: [securityGroup.id],
           // Drops headers whose names are not valid HTTP tokens (request smuggling); Authorization is untouched.
           dropInvalidHeaderFields: true,
-          enableDeletionProtection: plan.deletionProtection,
+          // A retiring ALB is deleted by the next `pulumi up`: its protection is lifted now.
+          enableDeletionProtection: plan.deletionProtection && !retiring,
           idleTimeout: plan.idleTimeoutSeconds,
           enableHttp2: true,
           accessLogs: logs ? { bucket: logs.bucket, prefix: logs.prefix, enabled: true } : undefined,
@@ -968,6 +1169,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
   private createRules(
     name: string,
     plan: LoadBalancerPlan,
+    layout: AlbLayout & { mode: LoadBalancerMode },
+    naming: ModeNaming,
     albs: Map<string, Alb>,
     targetGroups: Record<string, aws.lb.TargetGroup>,
     tags: Record<string, string>,
@@ -975,27 +1178,29 @@ export class LoadBalancer extends pulumi.ComponentResource {
   ): aws.lb.ListenerRule[] {
     const rules: aws.lb.ListenerRule[] = [];
     const rule = (
-      logical: string,
+      original: string,
       listener: aws.lb.Listener,
       ruleArgs: Omit<aws.lb.ListenerRuleArgs, "listenerArn">,
-    ) =>
+    ) => {
+      const logical = `${original}${naming.suffix}`;
       rules.push(
         new aws.lb.ListenerRule(
           ...applyTransform(
             args.transform?.listenerRule,
             logical,
-            { listenerArn: listener.arn, ...ruleArgs, tags: { ...tags, Name: logical } },
-            { parent: this },
+            { listenerArn: listener.arn, ...ruleArgs, tags: { ...tags, Name: original } },
+            { parent: this, aliases: naming.aliasOriginal ? [{ name: original }] : undefined },
           ),
         ),
       );
+    };
     const numbered = (base: string, i: number) => (i === 0 ? base : `${base}-${i + 1}`);
 
     for (const t of plan.targets) {
       const forward = [{ type: "forward", targetGroupArn: targetGroups[t.key].arn }];
       if (t.pathPrefix !== undefined) {
-        const listener = albs.get(plan.servedBy[t.key])!.httpsListener;
-        const hosts = plan.targets.find((o) => o.key === t.hostTarget)!.hostnames;
+        const listener = albs.get(layout.servedBy[t.key])!.httpsListener;
+        const hosts = t.pathHostnames ?? plan.targets.find((o) => o.key === t.hostTarget)!.hostnames;
         chunks(hosts, HOSTS_PER_RULE).forEach((group, i) =>
           rule(numbered(`${name}-${t.key}-path`, i), listener, {
             priority: PATH_RULE_PRIORITY + t.index * RULES_PER_TARGET + i,
@@ -1008,8 +1213,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
           }),
         );
       }
-      if (plan.mode === "shared" && t.hostnames.length > 0) {
-        const listener = albs.get(plan.servedBy[t.key])!.httpsListener;
+      if (layout.mode === "shared" && t.hostnames.length > 0) {
+        const listener = albs.get(layout.servedBy[t.key])!.httpsListener;
         const exact = t.hostnames.filter((h) => !isWildcard(h));
         const wildcards = t.hostnames.filter(isWildcard);
         for (const [kind, hosts, base] of [
@@ -1051,7 +1256,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 type,
                 aliases: [{ name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true }],
               },
-              { parent: this },
+              { parent: this, dependsOn: args.dnsDependsOn },
             ),
           );
         }

@@ -71,10 +71,23 @@ export interface StaticFrontendApi {
    */
   originDomainName: pulumi.Input<string>;
   /**
-   * The path prefix, stripped by a CloudFront Function before the request reaches the backend.
+   * The path prefix, stripped by a CloudFront Function before the request reaches the backend (see
+   * `stripPrefix`).
    * @default "/_api"
    */
   pathPrefix?: string;
+  /**
+   * Strip the prefix at the edge. Set false when the origin strips it itself, e.g. a `LoadBalancer` target with
+   * `pathPrefix` and `pathHostnames`: the same rule then serves the name whether CloudFront or the ALB is in DNS,
+   * so moving the name between them never misroutes an API call.
+   * @default true
+   */
+  stripPrefix?: boolean;
+  /**
+   * Resources the distribution waits for, e.g. the load balancer rules that route the prefix.
+   * @default none
+   */
+  originReady?: pulumi.Input<pulumi.Resource>[];
   /**
    * Forward the viewer's Host header (the frontend's name) to the backend, with every other header,
    * cookie and query string (managed policy AllViewer). Set false to send the origin's own name instead
@@ -145,6 +158,12 @@ export interface StaticFrontendArgs {
    * @default none: no records are created and `certificateArn` is required
    */
   zoneId?: pulumi.Input<string>;
+  /**
+   * Create the alias A and AAAA records in `zoneId`. Set false when the caller owns the name's records, e.g.
+   * `Toucan`, which moves the name between its load balancer and CloudFront as one record.
+   * @default true
+   */
+  aliasRecords?: boolean;
   /**
    * An ACM certificate for `domainName` in us-east-1 (CloudFront only uses certificates from there).
    * @default a DNS-validated certificate made in us-east-1 (needs `zoneId`)
@@ -227,7 +246,9 @@ export interface StaticFrontendArgs {
   };
 }
 
-const COMPONENT = "toucan:aws:StaticFrontend";
+/** The component's type token. */
+export const STATIC_FRONTEND_TYPE = "toucan:aws:StaticFrontend";
+const COMPONENT = STATIC_FRONTEND_TYPE;
 
 /** AWS-managed CloudFront policies, by their documented ids (the same in every account). */
 export const MANAGED_POLICY_IDS = {
@@ -596,8 +617,10 @@ export class StaticFrontend extends pulumi.ComponentResource {
     });
     const policy = this.bucketPolicyDocument(bucket, distribution);
     if (args.existingBucket?.attachPolicy ?? true) this.attachBucketPolicy(name, bucket, policy);
-    if (args.zoneId !== undefined) this.createAliasRecords(name, args.domainName, args.zoneId, distribution);
-    this.deploySite(name, plan, args, bucket, distribution);
+    const deployment = this.deploySite(name, plan, args, bucket, distribution);
+    if (args.zoneId !== undefined && (args.aliasRecords ?? true)) {
+      this.createAliasRecords(name, args.domainName, args.zoneId, distribution, deployment);
+    }
 
     this.bucketName = pulumi.output(bucket.name);
     this.bucketArn = pulumi.output(bucket.arn);
@@ -808,12 +831,15 @@ export class StaticFrontend extends pulumi.ComponentResource {
     const orderedCacheBehaviors: aws.types.input.cloudfront.DistributionOrderedCacheBehavior[] = [];
     if (sameDomain) {
       origins.push(this.apiOrigin(args.api!, plan));
-      const strip = this.createFunction(
-        name,
-        "api-prefix",
-        stripPrefixFunctionCode(plan.apiPrefix),
-        `Strips ${plan.apiPrefix} before requests reach the backend`,
-      );
+      const strip =
+        (args.api!.stripPrefix ?? true)
+          ? this.createFunction(
+              name,
+              "api-prefix",
+              stripPrefixFunctionCode(plan.apiPrefix),
+              `Strips ${plan.apiPrefix} before requests reach the backend`,
+            )
+          : undefined;
       const fallback = this.createFunction(
         name,
         "spa",
@@ -842,7 +868,7 @@ export class StaticFrontend extends pulumi.ComponentResource {
               ? MANAGED_POLICY_IDS.allViewer
               : MANAGED_POLICY_IDS.allViewerExceptHostHeader,
           responseHeadersPolicyId: parts.headers.id,
-          functionAssociations: [{ eventType: "viewer-request", functionArn: strip.arn }],
+          functionAssociations: strip ? [{ eventType: "viewer-request", functionArn: strip.arn }] : [],
         });
       }
     }
@@ -894,7 +920,10 @@ export class StaticFrontend extends pulumi.ComponentResource {
       };
     }
     return new aws.cloudfront.Distribution(
-      ...applyTransform(args.transform?.distribution, `${name}-cdn`, distributionArgs, { parent: this }),
+      ...applyTransform(args.transform?.distribution, `${name}-cdn`, distributionArgs, {
+        parent: this,
+        dependsOn: args.api?.originReady,
+      }),
     );
   }
 
@@ -982,6 +1011,7 @@ export class StaticFrontend extends pulumi.ComponentResource {
     domainName: string,
     zoneId: pulumi.Input<string>,
     distribution: aws.cloudfront.Distribution,
+    deployment: pulumi.Resource,
   ): void {
     for (const type of ["A", "AAAA"]) {
       new aws.route53.Record(
@@ -994,7 +1024,8 @@ export class StaticFrontend extends pulumi.ComponentResource {
             { name: distribution.domainName, zoneId: CLOUDFRONT_HOSTED_ZONE_ID, evaluateTargetHealth: false },
           ],
         },
-        { parent: this },
+        // The name moves here once the site is published, not while the bucket is still empty.
+        { parent: this, dependsOn: [deployment] },
       );
     }
   }

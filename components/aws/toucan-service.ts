@@ -96,6 +96,13 @@ export interface ServiceLoadBalancerAttachment {
   /** ARN of the target group (target type `ip`). */
   targetGroupArn: pulumi.Input<string>;
   /**
+   * More target groups the tasks register in, on the container port: those of a load balancer being retired
+   * (`LoadBalancer.retiringTargetGroupArns`), so it keeps serving until its DNS records have moved. ECS takes
+   * 5 target groups per service in all.
+   * @default none
+   */
+  retiringTargetGroupArns?: pulumi.Input<string>[];
+  /**
    * The load balancer's security group. The service's security group admits it on `containerPort`, and this
    * component adds the matching egress rule to it (the ALB has no other egress).
    */
@@ -727,6 +734,14 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
       lb.targetGroupArnSuffix === undefined ? "loadBalancerArnSuffix only" : "targetGroupArnSuffix only",
       "has one ARN suffix without the other; request-count scaling needs both",
       "pass both targetGroupArnSuffix and loadBalancerArnSuffix, or neither",
+    );
+    const retiring = lb.retiringTargetGroupArns ?? [];
+    checks.require(
+      retiring.length <= 4,
+      "loadBalancer.retiringTargetGroupArns",
+      `${retiring.length} target groups`,
+      "with targetGroupArn exceeds the 5 target groups ECS attaches to a service",
+      "retire one load balancer at a time",
     );
   }
 
@@ -1449,13 +1464,11 @@ export class ToucanService extends pulumi.ComponentResource {
             assignPublicIp: false,
           },
           loadBalancers: lb
-            ? [
-                {
-                  targetGroupArn: lb.targetGroupArn,
-                  containerName: s.containerName,
-                  containerPort: s.containerPort,
-                },
-              ]
+            ? [lb.targetGroupArn, ...(lb.retiringTargetGroupArns ?? [])].map((targetGroupArn) => ({
+                targetGroupArn,
+                containerName: s.containerName,
+                containerPort: s.containerPort,
+              }))
             : undefined,
           healthCheckGracePeriodSeconds: lb ? s.healthCheckGracePeriodSeconds : undefined,
           deploymentCircuitBreaker: { enable: true, rollback: true },

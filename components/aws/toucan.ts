@@ -10,6 +10,8 @@ import {
   StaticAssets,
   validateStaticFrontendArgs,
   StaticFrontendArgs,
+  CLOUDFRONT_HOSTED_ZONE_ID,
+  STATIC_FRONTEND_TYPE,
 } from "./static-frontend";
 import { MongoCluster, MongoClusterArgs, validateMongoClusterArgs } from "./mongo-cluster";
 import { RedisCache, RedisCacheArgs, validateRedisCacheArgs } from "./redis-cache";
@@ -196,6 +198,14 @@ export interface ToucanArgs extends ToucanVersionArgs {
      * @default "shared"
      */
     mode?: LoadBalancerMode;
+    /**
+     * Switching `mode` on a running stack, first step: the mode being left. Its ALB keeps serving next to
+     * the new one(s), the services register in both, and the DNS records move once the services are steady.
+     * Remove it in a second `pulumi up` (after the records' 60 s TTL) to delete the old ALB. README:
+     * "Changing a running stack".
+     * @default none
+     */
+    retiringMode?: LoadBalancerMode;
   };
   /** An existing ECS cluster. @default one is created, with Container Insights */
   cluster?: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
@@ -490,11 +500,14 @@ function loadBalancerArgsFor(
   refs: Refs,
   tags: Record<string, string>,
 ): LoadBalancerArgs {
+  // Fixed rule slots: the frontend target coming or going (frontendMode) moves no backend rule. In same-domain
+  // mode the backend's path rule is the same whichever serves the frontend's name: CloudFront sends `/_api/*`
+  // here unchanged (the rule strips it), so the name can move between the two without misrouting.
   const backendTarget = plan.sameDomain
     ? plan.staticFrontend
-      ? { hostnames: [args.frontendDomain], healthCheckPath: "/", port: 80 }
-      : { pathPrefix: API_PATH_PREFIX, healthCheckPath: "/", port: 80 }
-    : { hostnames: [args.backendDomain!], healthCheckPath: "/", port: 80 };
+      ? { pathPrefix: API_PATH_PREFIX, pathHostnames: [args.frontendDomain] }
+      : { pathPrefix: API_PATH_PREFIX }
+    : { hostnames: [args.backendDomain!] };
   const { mode, ...settings } = args.loadBalancer ?? {};
   return {
     ...settings,
@@ -502,14 +515,21 @@ function loadBalancerArgsFor(
     vpcId: refs.vpcId,
     publicSubnetIds: refs.publicSubnetIds,
     certificateArn: refs.certificateArn,
-    // With a static frontend in same-domain mode the frontend's name points at CloudFront, not here.
-    zoneId: plan.staticFrontend && plan.sameDomain ? undefined : args.zoneId,
-    targets: plan.staticFrontend
-      ? { backend: backendTarget }
-      : {
-          frontend: { hostnames: [args.frontendDomain], healthCheckPath: "/tucana-version.txt", port: 80 },
-          backend: backendTarget,
-        },
+    // The public records are Toucan's own (publishRecords): one owner per name in every mode.
+    zoneId: undefined,
+    targets: {
+      ...(plan.staticFrontend
+        ? {}
+        : {
+            frontend: {
+              hostnames: [args.frontendDomain],
+              healthCheckPath: "/tucana-version.txt",
+              port: 80,
+              ruleIndex: 0,
+            },
+          }),
+      backend: { ...backendTarget, healthCheckPath: "/", port: 80, ruleIndex: 1 },
+    },
     tags,
   };
 }
@@ -525,6 +545,9 @@ function attachmentFor(
   }
   return {
     targetGroupArn: lb.targetGroupArns[tier],
+    retiringTargetGroupArns: lb.retiringTargetGroupArns[tier]
+      ? [lb.retiringTargetGroupArns[tier]]
+      : undefined,
     securityGroupId: lb.securityGroupIds[tier],
     targetGroupArnSuffix: lb.targetGroupArnSuffixes[tier],
     loadBalancerArnSuffix: lb.loadBalancerArnSuffixes[tier],
@@ -694,16 +717,22 @@ function staticFrontendArgsFor(
   args: ToucanArgs,
   plan: Plan,
   refs: Refs,
-  protect: boolean,
   tags: Record<string, string>,
 ): StaticFrontendArgs {
   const settings = args.staticFrontend ?? {};
   return {
     domainName: args.frontendDomain,
     zoneId: args.zoneId,
+    aliasRecords: false, // Toucan's own (publishRecords)
     assets: settings.assets ?? { image: plan.frontendImage },
     ...(plan.sameDomain
-      ? { api: { originDomainName: refs.loadBalancer?.dnsNames.backend ?? `${PLANNED}.elb.amazonaws.com` } }
+      ? {
+          api: {
+            originDomainName: refs.loadBalancer?.dnsNames.backend ?? `${PLANNED}.elb.amazonaws.com`,
+            stripPrefix: false, // the load balancer's path rule strips it (loadBalancerArgsFor)
+            originReady: refs.loadBalancer?.readyResources,
+          },
+        }
       : { apiBaseRoute: plan.apiBaseRoute }),
     tcParams: settings.tcParams,
     mixpanelAnalyticsId: settings.mixpanelAnalyticsId,
@@ -711,7 +740,9 @@ function staticFrontendArgsFor(
     gracePeriodSeconds: settings.gracePeriodSeconds,
     usEast1Provider: settings.usEast1Provider,
     certificateArn: settings.certificateArn,
-    protect,
+    // The site bucket holds only what the frontend image builds, published again by every deploy; switching
+    // back to frontend containers must be able to delete it.
+    protect: false,
     tags,
   };
 }
@@ -885,7 +916,7 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   validateLoadBalancerArgs(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags));
   validateToucanServiceArgs(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags));
   if (plan.staticFrontend) {
-    validateStaticFrontendArgs(`${name}-static`, staticFrontendArgsFor(args, plan, refs, protect, tags));
+    validateStaticFrontendArgs(`${name}-static`, staticFrontendArgsFor(args, plan, refs, tags));
   } else {
     validateToucanServiceArgs(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags));
   }
@@ -1024,7 +1055,7 @@ export class Toucan extends pulumi.ComponentResource {
     if (plan.staticFrontend) {
       this.staticFrontend = new StaticFrontend(
         `${name}-static`,
-        staticFrontendArgsFor(args, plan, refs, protect, tags),
+        staticFrontendArgsFor(args, plan, refs, tags),
         child,
       );
       this.distributionId = this.staticFrontend.distributionId;
@@ -1038,6 +1069,8 @@ export class Toucan extends pulumi.ComponentResource {
         child,
       );
     }
+
+    if (args.zoneId !== undefined) this.publishRecords(name, args, plan, args.zoneId);
 
     if (args.backups !== false) {
       const volumes = this.mongo.dataVolumeArns ?? pulumi.output([] as string[]);
@@ -1105,6 +1138,47 @@ export class Toucan extends pulumi.ComponentResource {
       ssoProviderBlocks: this.ssoProviderBlocks,
       toolboxCommands: this.toolboxCommands,
     });
+  }
+
+  /**
+   * One alias record per public name and type, owned here whatever serves the name. A switch of
+   * `frontendMode` or of the load balancer mode then moves a name by updating its record (an UPSERT),
+   * never by deleting one owner's record and creating another's, which Route 53 refuses while both exist.
+   * A record moves to a new target only once that target serves: the ECS services behind the ALB are
+   * steady, or the site is published behind CloudFront. The aliases adopt the records the load balancer
+   * and the static frontend owned in stacks made before.
+   */
+  private publishRecords(name: string, args: ToucanArgs, plan: Plan, zoneId: pulumi.Input<string>): void {
+    const lb = this.loadBalancer;
+    const staticUrn = pulumi.createUrn(`${name}-static`, STATIC_FRONTEND_TYPE, this);
+    const names: { host: string; tier: Tier }[] = [
+      { host: args.frontendDomain, tier: "frontend" },
+      ...(plan.sameDomain ? [] : [{ host: args.backendDomain!, tier: "backend" as const }]),
+    ];
+    for (const { host, tier } of names) {
+      const cdn = tier === "frontend" ? this.staticFrontend : undefined;
+      const target = cdn
+        ? { name: cdn.distributionDomainName, zoneId: CLOUDFRONT_HOSTED_ZONE_ID, evaluateTargetHealth: false }
+        : { name: lb.dnsNames[tier], zoneId: lb.zoneIds[tier], evaluateTargetHealth: true };
+      const servedBy: pulumi.Resource[] = cdn
+        ? [cdn]
+        : tier === "frontend"
+          ? [this.frontend!]
+          : [this.backend];
+      // CloudFront answers IPv6 too; the load balancers are IPv4 only.
+      for (const type of cdn ? (["A", "AAAA"] as const) : (["A"] as const)) {
+        const suffix = type === "AAAA" ? "-aaaa" : "";
+        const previous: pulumi.Alias[] = [{ name: `${name}-lb-${host}${suffix}`, parent: lb }];
+        if (tier === "frontend") {
+          previous.push({ name: `${name}-static-${type.toLowerCase()}`, parent: staticUrn });
+        }
+        new aws.route53.Record(
+          `${name}-${host}${suffix}`,
+          { zoneId, name: host, type, aliases: [target] },
+          { parent: this, dependsOn: servedBy, aliases: previous },
+        );
+      }
+    }
   }
 
   /**

@@ -35,6 +35,11 @@ export interface RecordedResource {
   ignoreChanges: string[];
   deleteBeforeReplace: boolean;
   aliases: unknown[];
+  /**
+   * The URNs the aliases stand for: state under one of them is this resource's (a renamed or moved resource
+   * is updated, not replaced).
+   */
+  aliasUrns: string[];
   /** The `customTimeouts` option, when set (e.g. `{ create: "45m" }`). */
   customTimeouts?: { create?: string; update?: string; delete?: string };
 }
@@ -243,6 +248,39 @@ interface MonitorLike {
   ): void;
 }
 
+/** An alias as the engine receives it: a URN, or a spec whose empty fields mean "the resource's own". */
+interface AliasObject {
+  urn?: string;
+  spec?: {
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    parenturn?: string;
+    noparent?: boolean;
+  };
+}
+
+function aliasUrnOf(
+  alias: AliasObject,
+  own: { stack: string; project: string; parent: string; type: string; name: string },
+): string {
+  if (alias.urn) return alias.urn;
+  const spec = alias.spec ?? {};
+  const parent = spec.noparent ? "" : spec.parenturn || own.parent;
+  return urnOf(
+    spec.stack || own.stack,
+    spec.project || own.project,
+    parent,
+    spec.type || own.type,
+    spec.name || own.name,
+  );
+}
+
+/**
+ * A URN as the SDK's mock monitor builds it (the parent's last type only, the stack's type included), which is
+ * how every URN of a recording reads; the engine keeps the parent's whole chain without the stack's type.
+ */
 function urnOf(stack: string, project: string, parent: string, type: string, name: string): string {
   let qualified = type;
   if (parent) {
@@ -367,6 +405,12 @@ export function startRecording(options: RecordOptions = {}): Recording {
       deleteBeforeReplace: req.getDeletebeforereplace(),
       customTimeouts: customTimeoutsOf(req),
       aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a) => a.toObject())],
+      aliasUrns: [
+        ...req.getAliasurnsList(),
+        ...req
+          .getAliasesList()
+          .map((a) => aliasUrnOf(a.toObject() as AliasObject, { stack, project, parent, type, name })),
+      ],
     });
     register(req, (err, resp) => {
       const record = recording.resources.find((r) => r.urn === urn);
