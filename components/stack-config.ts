@@ -189,6 +189,7 @@ export function toucanArgsFromConfig(config: ConfigReader): import("./aws/toucan
     },
     loadBalancer: {
       mode: config.oneOf("loadBalancerMode", ["shared", "dedicated"] as const),
+      retiringMode: config.oneOf("loadBalancerRetiringMode", ["shared", "dedicated"] as const),
       idleTimeoutSeconds: config.int("idleTimeoutSeconds"),
       deletionProtection: config.bool("loadBalancerDeletionProtection"),
     },

@@ -57,9 +57,9 @@ export function compareRecordings(before: Recording, after: Recording): StackCha
  * (the parent's whole type chain, as `pulumi.createUrn` writes it), the root stack's type dropped.
  */
 export function canonicalUrn(urn: string): string {
-  const [prefix, stack, project, qualified, name] = urn.split("::");
+  const [head, project, qualified, ...name] = urn.split("::");
   const types = qualified.split("$").filter((t) => t !== "pulumi:pulumi:Stack");
-  return [prefix, stack, project, types.slice(-2).join("$"), name].join("::");
+  return [head, project, types.slice(-2).join("$"), ...name].join("::");
 }
 
 /** The `name` part of each URN (`...::name`), for readable assertions. */
