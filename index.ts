@@ -5,16 +5,44 @@
  *   platform: docker  the vendor's docker-compose layout on one Docker host
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { SingleHost } from "./components/docker/single-host";
 import { Toucan } from "./components/aws/toucan";
-import { ConfigReader, singleHostArgsFromConfig, toucanArgsFromConfig } from "./components/stack-config";
+import {
+  ConfigReader,
+  availabilityZonesFromConfig,
+  singleHostArgsFromConfig,
+  toucanArgsFromConfig,
+} from "./components/stack-config";
 
 const projectConfig = new pulumi.Config();
 const config = new ConfigReader({ name: projectConfig.name, get: (key) => projectConfig.get(key) });
 const platform = config.oneOf("platform", ["aws", "docker"] as const) ?? "aws";
 
+/**
+ * The AZs of a new VPC, chosen before anything registers: the ones this stack recorded at its last update
+ * (its own `availabilityZones` output, read through a StackReference to itself), else the region's
+ * available AZs. See `availabilityZonesFromConfig`.
+ */
+async function chooseAvailabilityZones(): Promise<string[] | undefined> {
+  if (config.str("vpcId")) return undefined;
+  const self = new pulumi.StackReference(
+    `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+  );
+  const recorded = (await self.getOutputDetails("availabilityZones"))?.value;
+  const [zones, region] = await Promise.all([
+    aws.getAvailabilityZones({ state: "available" }),
+    aws.getRegion({}),
+  ]);
+  return availabilityZonesFromConfig(config, {
+    recorded: Array.isArray(recorded) ? (recorded as string[]) : undefined,
+    available: zones.names,
+    region: region.region,
+  });
+}
+
 /** The stack outputs (readable from other stacks with a StackReference), per platform. */
-function deploy(): Record<string, pulumi.Output<unknown>> {
+async function deploy(): Promise<Record<string, pulumi.Output<unknown>>> {
   if (platform === "docker") {
     const host = new SingleHost("toucan", singleHostArgsFromConfig(config));
     return {
@@ -27,8 +55,10 @@ function deploy(): Record<string, pulumi.Output<unknown>> {
         : {}),
     };
   }
-  const toucan = new Toucan("toucan", toucanArgsFromConfig(config));
+  const toucan = new Toucan("toucan", toucanArgsFromConfig(config, await chooseAvailabilityZones()));
   return {
+    /** The AZs, in the order that fixes their subnets and Mongo members; read back by the next update. */
+    availabilityZones: toucan.network.availabilityZones,
     frontendUrl: toucan.frontendUrl,
     /** API_BASEROUTE: the backend's public base URL. */
     backendUrl: toucan.backendUrl,

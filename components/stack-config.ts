@@ -25,7 +25,7 @@ export class ConfigReader {
     return this.source.name;
   }
 
-  private fail(key: string, value: unknown, problem: string, fix: string): never {
+  fail(key: string, value: unknown, problem: string, fix: string): never {
     throw new ToucanArgumentError("stack config", `${this.source.name}:${key}`, value, problem, fix);
   }
 
@@ -105,8 +105,76 @@ export class ConfigReader {
   }
 }
 
+/** What the AZ choice of a new VPC depends on besides the config. */
+export interface AzContext {
+  /** The AZs the stack recorded at its last update (its `availabilityZones` output), if any. */
+  recorded?: string[];
+  /** The region's AZs that are available now, in AWS's order (only consulted when nothing is recorded). */
+  available: string[];
+  region: string;
+}
+
+/**
+ * The AZs of a new VPC, in the order that fixes each one's subnet blocks and Mongo member. The AZs chosen at
+ * the first deploy are kept (the stack records them as an output) until the config changes them: a lookup
+ * answering another list (an AZ impaired, a region that gained one) or a reordered `availabilityZones`
+ * changes nothing, a new AZ is appended, and leaving an AZ is refused (its EFS mount target and maybe a
+ * Mongo member live there). Undefined for an existing VPC.
+ */
+export function availabilityZonesFromConfig(config: ConfigReader, context: AzContext): string[] | undefined {
+  if (config.str("vpcId")) return undefined;
+  const explicit = config.list("availabilityZones");
+  const azCount = config.int("azCount") ?? 3;
+  if (!explicit && azCount < 2) {
+    config.fail(
+      "azCount",
+      azCount,
+      "spreads the network over fewer than 2 Availability Zones, so it cannot survive the loss of one",
+      "use at least 2 AZs (3 is the default and what a 3-member Mongo replica set needs)",
+    );
+  }
+  const recorded = context.recorded?.length ? context.recorded : undefined;
+  if (!recorded) {
+    if (explicit) return explicit;
+    if (azCount > context.available.length) {
+      config.fail(
+        "azCount",
+        azCount,
+        `is more than the ${context.available.length} available AZs of ${context.region} (${context.available.join(", ") || "none"})`,
+        `set azCount to ${context.available.length} or less, or deploy to another region (aws:region)`,
+      );
+    }
+    return context.available.slice(0, azCount);
+  }
+  const wanted = explicit ?? [
+    ...recorded.slice(0, azCount),
+    ...context.available
+      .filter((az) => !recorded.includes(az))
+      .slice(0, Math.max(0, azCount - recorded.length)),
+  ];
+  const dropped = recorded.filter((az) => !wanted.includes(az));
+  if (dropped.length > 0) {
+    config.fail(
+      explicit ? "availabilityZones" : "azCount",
+      explicit ?? azCount,
+      `leaves ${dropped.join(", ")}, where the stack's EFS mount targets (and Mongo members in ${recorded.slice(0, 3).join(", ")}) live`,
+      `keep ${recorded.join(", ")} (the order does not matter); to leave an AZ, restore the backups into a new stack (README: Restore drill)`,
+    );
+  }
+  if (!explicit && wanted.length < azCount) {
+    config.fail(
+      "azCount",
+      azCount,
+      `needs ${azCount - recorded.length} AZ(s) beyond ${recorded.join(", ")}, and ${context.region} has no other available one`,
+      `set azCount to ${wanted.length}`,
+    );
+  }
+  // The recorded order first, whatever order the config lists them in; new AZs after it.
+  return [...recorded, ...wanted.filter((az) => !recorded.includes(az))];
+}
+
 /** The Network's arguments from config: a new VPC, or an existing one when `vpcId` is set. */
-export function networkArgsFromConfig(config: ConfigReader): NetworkArgs {
+export function networkArgsFromConfig(config: ConfigReader, availabilityZones?: string[]): NetworkArgs {
   const vpcId = config.str("vpcId");
   if (vpcId) {
     return {
@@ -118,10 +186,11 @@ export function networkArgsFromConfig(config: ConfigReader): NetworkArgs {
       },
     };
   }
+  const azCount = config.int("azCount");
+  const listed = config.list("availabilityZones");
   return {
     cidrBlock: config.str("vpcCidr"),
-    azCount: config.int("azCount"),
-    availabilityZones: config.list("availabilityZones"),
+    ...(availabilityZones ? { availabilityZones } : { azCount, availabilityZones: listed }),
     nat: config.oneOf<NatStrategy>("nat", ["perAz", "single", "none"]),
     keepNatIps: config.bool("keepNatIps"),
   };
@@ -134,7 +203,14 @@ const MONGO_ENGINES = ["community", "documentdb", "atlas", "external"] as const;
  * The whole topology's arguments from config (the root program's `platform: aws`). Imported lazily
  * by type only, so this module stays free of resource code.
  */
-export function toucanArgsFromConfig(config: ConfigReader): import("./aws/toucan").ToucanArgs {
+/**
+ * @param availabilityZones the AZs `availabilityZonesFromConfig` chose (the root program looks them up before
+ *   anything registers); without them the Network looks them up itself.
+ */
+export function toucanArgsFromConfig(
+  config: ConfigReader,
+  availabilityZones?: string[],
+): import("./aws/toucan").ToucanArgs {
   const frontendDomain = config.str("frontendDomain");
   if (frontendDomain === undefined) {
     throw new ToucanArgumentError(
@@ -158,7 +234,7 @@ export function toucanArgsFromConfig(config: ConfigReader): import("./aws/toucan
     sameDomain: config.bool("sameDomain"),
     zoneId: config.str("zoneId"),
     certificateArn: config.str("certificateArn"),
-    network: networkArgsFromConfig(config),
+    network: networkArgsFromConfig(config, availabilityZones),
     mongo: {
       engine: mongoEngine,
       ...(mongoEngine === "community"

@@ -216,7 +216,7 @@ describe("root program", () => {
       assert.equal(run.stdout, "");
       assert.match(
         run.stderr.trim(),
-        /^Network "toucan": `azCount` is 1: spreads the network over fewer than 2 Availability Zones.*Fix: .*$/s,
+        /^stack config: `toucan:azCount` is 1: spreads the network over fewer than 2 Availability Zones.*Fix: .*$/s,
       );
       assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
     });

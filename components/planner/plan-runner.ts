@@ -53,6 +53,13 @@ export interface PlanOptions {
   programDir: string;
   configFile: string;
   preview?: boolean;
+  /**
+   * The outputs of the stack's last update, which the program reads back through a StackReference to itself
+   * (e.g. the AZs it chose). Default: none, a new stack.
+   */
+  previousOutputs?: Record<string, unknown>;
+  /** What the region's AZ lookup answers. Default: the region's a, b, c. */
+  availabilityZones?: string[];
 }
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -129,6 +136,10 @@ export async function planProgram(options: PlanOptions): Promise<PlanResult> {
       config: stackConfig.values,
       secretKeys: stackConfig.secretKeys,
       preview: options.preview,
+      availabilityZones: options.availabilityZones,
+      stackOutputs: options.previousOutputs
+        ? { [`organization/${project.name}/${stackConfig.stack}`]: options.previousOutputs }
+        : undefined,
     },
   );
   const outputs = await resolveOutputs((result ?? {}) as Record<string, unknown>);

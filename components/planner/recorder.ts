@@ -57,6 +57,13 @@ export interface RecordOptions {
   region?: string;
   /** What getAvailabilityZones answers. Default: the region's a, b, c. */
   availabilityZones?: string[];
+  /**
+   * The outputs a `StackReference` reads, per stack name (`org/project/stack`). A stack not listed reads as
+   * one with no outputs yet (a new stack).
+   */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** The organization (`pulumi.getOrganization()`). Default "organization", a self-managed backend's. */
+  organization?: string;
 }
 
 export class HarnessError extends Error {}
@@ -317,6 +324,14 @@ export function startRecording(options: RecordOptions = {}): Recording {
         return { id: `${args.name}-provider`, state: args.inputs };
       }
       if (!args.custom) return { id: undefined, state: {} };
+      if (args.type === "pulumi:pulumi:StackReference") {
+        // A read, done in previews too.
+        const stackName = String(inputs.name ?? args.id);
+        return {
+          id: stackName,
+          state: { name: stackName, outputs: options.stackOutputs?.[stackName] ?? {}, secretOutputNames: [] },
+        };
+      }
       if (preview) return { id: undefined, state: args.inputs };
       const seed = `${args.type}::${args.name}`;
       const hex = (n: number) => stableHex(seed, n);
@@ -363,7 +378,7 @@ export function startRecording(options: RecordOptions = {}): Recording {
     },
   };
 
-  pulumi.runtime.setMocks(mocks, project, stack, preview);
+  pulumi.runtime.setMocks(mocks, project, stack, preview, options.organization ?? "organization");
   requireMockMonitor();
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
