@@ -4,13 +4,19 @@
  *   platform: aws     the redundant topology (default)
  *   platform: docker  the vendor's docker-compose layout on one Docker host
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as YAML from "yaml";
 import { SingleHost } from "./components/docker/single-host";
 import { Toucan } from "./components/aws/toucan";
 import {
   ConfigReader,
+  DeclaredKey,
   availabilityZonesFromConfig,
+  inConfigTerms,
+  refuseIgnoredKeys,
   singleHostArgsFromConfig,
   toucanArgsFromConfig,
 } from "./components/stack-config";
@@ -18,6 +24,14 @@ import {
 const projectConfig = new pulumi.Config();
 const config = new ConfigReader({ name: projectConfig.name, get: (key) => projectConfig.get(key) });
 const platform = config.oneOf("platform", ["aws", "docker"] as const) ?? "aws";
+
+/** Refuses config keys this stack would ignore (misspelled, or for another layout), before any resource. */
+function refuseIgnored(): void {
+  const project = YAML.parse(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")) as {
+    config?: Record<string, DeclaredKey>;
+  };
+  refuseIgnoredKeys(config, pulumi.runtime.allConfig(), project.config ?? {});
+}
 
 /**
  * The AZs of a new VPC, chosen before anything registers: the ones this stack recorded at its last update
@@ -44,7 +58,9 @@ async function chooseAvailabilityZones(): Promise<string[] | undefined> {
 /** The stack outputs (readable from other stacks with a StackReference), per platform. */
 async function deploy(): Promise<Record<string, pulumi.Output<unknown>>> {
   if (platform === "docker") {
-    const host = new SingleHost("toucan", singleHostArgsFromConfig(config));
+    const args = singleHostArgsFromConfig(config);
+    refuseIgnored();
+    const host = inConfigTerms(config.projectName, () => new SingleHost("toucan", args));
     return {
       frontendUrl: host.frontendUrl,
       backendUrl: host.backendUrl,
@@ -55,7 +71,9 @@ async function deploy(): Promise<Record<string, pulumi.Output<unknown>>> {
         : {}),
     };
   }
-  const toucan = new Toucan("toucan", toucanArgsFromConfig(config, await chooseAvailabilityZones()));
+  const args = toucanArgsFromConfig(config, await chooseAvailabilityZones());
+  refuseIgnored();
+  const toucan = inConfigTerms(config.projectName, () => new Toucan("toucan", args));
   return {
     /** The AZs, in the order that fixes their subnets and Mongo members; read back by the next update. */
     availabilityZones: toucan.network.availabilityZones,

@@ -2,7 +2,7 @@
  * Reads the root program's stack config (`Pulumi.<stack>.yaml`) into component arguments. Pure apart
  * from the config source, so tests call it with plain maps. Every key is declared in `Pulumi.yaml`.
  */
-import { ToucanArgumentError } from "./core/errors";
+import { SECRET_PLACEHOLDER, ToucanArgumentError, combineArgumentErrors } from "./core/errors";
 import type { NetworkArgs, NatStrategy } from "./aws/network";
 
 /** Where config values come from: `new pulumi.Config()` fits, so does a map in a test. */
@@ -27,6 +27,15 @@ export class ConfigReader {
 
   fail(key: string, value: unknown, problem: string, fix: string): never {
     throw new ToucanArgumentError("stack config", `${this.source.name}:${key}`, value, problem, fix);
+  }
+
+  /**
+   * A key declared secret. The offline plan cannot decrypt a `secure:` value and passes a placeholder: the
+   * program then gets `standIn`, a value of the right form, so the rest of the plan goes on.
+   */
+  secretStr(key: string, standIn: string): string | undefined {
+    const value = this.str(key);
+    return value === SECRET_PLACEHOLDER ? standIn : value;
   }
 
   str(key: string): string | undefined {
@@ -196,6 +205,9 @@ export function networkArgsFromConfig(config: ConfigReader, availabilityZones?: 
   };
 }
 
+/** What the offline plan uses for an encrypted Mongo URI: the right form, an obviously planned host. */
+export const MONGO_URI_STAND_IN = "mongodb://planned:planned@encrypted-value.invalid:27017/api-toucan?authSource=admin";
+
 /** The engines the root program can build for Mongo. */
 const MONGO_ENGINES = ["community", "documentdb", "atlas", "external"] as const;
 
@@ -222,8 +234,9 @@ export function toucanArgsFromConfig(
     );
   }
   const mongoEngine = config.oneOf("mongoEngine", MONGO_ENGINES) ?? "community";
-  const mongoUri = config.str("mongoUri");
-  const mongoReadonlyUri = config.str("mongoReadonlyUri");
+  const mongoUri = mongoEngine === "external" ? config.secretStr("mongoUri", MONGO_URI_STAND_IN) : undefined;
+  const mongoReadonlyUri =
+    mongoEngine === "external" ? config.secretStr("mongoReadonlyUri", MONGO_URI_STAND_IN) : undefined;
   return {
     version: config.str("version"),
     backendVersion: config.str("backendVersion"),
@@ -320,12 +333,15 @@ function staticFrontendFromConfig(
   config: ConfigReader,
 ): Pick<import("./aws/toucan").ToucanArgs, "staticFrontend" | "frontend"> {
   const mode = config.oneOf("frontendMode", ["containers", "static"] as const) ?? "containers";
-  const frontend = {
-    cpu: config.int("frontendCpu"),
-    memory: config.int("frontendMemory"),
-    desiredCount: config.int("frontendCount"),
-  };
-  if (mode === "containers") return { frontend };
+  if (mode === "containers") {
+    return {
+      frontend: {
+        cpu: config.int("frontendCpu"),
+        memory: config.int("frontendMemory"),
+        desiredCount: config.int("frontendCount"),
+      },
+    };
+  }
   const directory = config.str("frontendAssetsDir");
   return {
     staticFrontend: {
@@ -371,4 +387,257 @@ export function singleHostArgsFromConfig(
     ...ssoFromConfig(config, false),
     protect: config.bool("protect"),
   };
+}
+
+/** A key's declaration in Pulumi.yaml (the parts the checks below use). */
+export interface DeclaredKey {
+  default?: unknown;
+  secret?: boolean;
+}
+
+/**
+ * The setting each key belongs to, for keys that only apply in some layouts: a key set for another layout
+ * would otherwise be silently ignored.
+ */
+const KEY_MODES: Record<string, string> = {
+  ...Object.fromEntries(
+    ["frontendCpu", "frontendMemory", "frontendCount"].map((k) => [k, "frontendMode: containers (the default)"]),
+  ),
+  ...Object.fromEntries(["frontendAssetsDir", "mixpanelAnalyticsId"].map((k) => [k, "frontendMode: static"])),
+  ...Object.fromEntries(
+    ["mongoVersion", "mongoInstanceType", "mongoVolumeSizeGiB"].map((k) => [k, "mongoEngine: community (the default)"]),
+  ),
+  documentdbInstanceClass: "mongoEngine: documentdb",
+  ...Object.fromEntries(
+    ["atlasOrgId", "atlasProjectId", "atlasInstanceSize", "atlasPointInTimeRestore"].map((k) => [k, "mongoEngine: atlas"]),
+  ),
+  ...Object.fromEntries(["mongoUri", "mongoReadonlyUri"].map((k) => [k, "mongoEngine: external"])),
+  ...Object.fromEntries(
+    ["tlsMode", "tlsCertificateFile", "tlsKeyFile", "acmeEmail", "httpPort", "httpsPort", "dockerHost"].map((k) => [
+      k,
+      "platform: docker",
+    ]),
+  ),
+  ...Object.fromEntries(["publicSubnetIds", "privateSubnetIds"].map((k) => [k, "vpcId (an existing VPC)"])),
+  ...Object.fromEntries(["vpcCidr", "azCount", "nat", "keepNatIps"].map((k) => [k, "a new VPC (no vpcId)"])),
+};
+
+/** Case-insensitive edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[y.length];
+}
+
+/** The declared key closest to a misspelled one. */
+export function closestKey(key: string, declared: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of declared) {
+    const d = distance(key, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * Refuses the project's config keys the program would silently ignore: a key Pulumi.yaml does not declare
+ * (named with the closest declared key), and a declared key this stack's layout does not read (named with
+ * the setting it belongs to). A key left at its declared default is never refused (the CLI passes defaults
+ * as if they were set). Call it after the arguments are built, before any resource.
+ */
+export function refuseIgnoredKeys(
+  config: ConfigReader,
+  values: Record<string, string>,
+  declared: Record<string, DeclaredKey>,
+): void {
+  const prefix = `${config.projectName}:`;
+  const errors: ToucanArgumentError[] = [];
+  const names = Object.keys(declared);
+  for (const [fullKey, value] of Object.entries(values)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    const decl = declared[key];
+    const shown = decl?.secret || value === SECRET_PLACEHOLDER ? SECRET_PLACEHOLDER : value;
+    if (!decl) {
+      const near = closestKey(key, names);
+      errors.push(
+        new ToucanArgumentError(
+          "stack config",
+          fullKey,
+          shown,
+          "is not a setting of this project, so it would be ignored",
+          near
+            ? `did you mean \`${prefix}${near}\`? (pulumi config rm ${key} && pulumi config set ${near} ...)`
+            : `remove it (pulumi config rm ${key}); the README's Configuration reference lists every key`,
+        ),
+      );
+      continue;
+    }
+    if (config.keysRead.has(key)) continue;
+    if (decl.default !== undefined && String(decl.default) === value) continue;
+    const mode = KEY_MODES[key];
+    errors.push(
+      new ToucanArgumentError(
+        "stack config",
+        fullKey,
+        shown,
+        mode ? `only applies with ${mode}, so this stack would ignore it` : "does not apply to this stack's settings",
+        mode ? `remove it (pulumi config rm ${key}), or set ${mode.replace(/ \(.*\)$/, "")}` : `remove it (pulumi config rm ${key})`,
+      ),
+    );
+  }
+  if (errors.length > 0) throw combineArgumentErrors(errors);
+}
+
+/**
+ * Component argument -> the config key that sets it, per component type (ToucanService per tier). A
+ * component's message names its argument (`backend.desiredCount`); a root-program user set a config key
+ * (`toucan:backendCount`), and reads that instead.
+ */
+const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
+  Toucan: {
+    version: "version",
+    backendVersion: "backendVersion",
+    frontendVersion: "frontendVersion",
+    allowFloatingVersion: "allowFloatingVersion",
+    frontendDomain: "frontendDomain",
+    backendDomain: "backendDomain",
+    sameDomain: "sameDomain",
+    zoneId: "zoneId",
+    certificateArn: "certificateArn",
+    protect: "protect",
+    "backend.cpu": "backendCpu",
+    "backend.memory": "backendMemory",
+    "backend.desiredCount": "backendCount",
+    "backend.gunicornWorkers": "gunicornWorkers",
+    "backend.extraConnectors": "extraConnectors",
+    "backend.oldAugmentWhitelist": "oldAugmentWhitelist",
+    "frontend.cpu": "frontendCpu",
+    "frontend.memory": "frontendMemory",
+    "frontend.desiredCount": "frontendCount",
+    "network.nat": "nat",
+    "mongo.engine": "mongoEngine",
+    "mongo.uris": "mongoUri",
+    "staticFrontend.assets.directory": "frontendAssetsDir",
+    "staticFrontend.mixpanelAnalyticsId": "mixpanelAnalyticsId",
+    "sso.providers": "ssoProviders",
+    "sso.cognito.domainPrefix": "ssoCognitoDomainPrefix",
+  },
+  Network: {
+    cidrBlock: "vpcCidr",
+    azCount: "azCount",
+    availabilityZones: "availabilityZones",
+    nat: "nat",
+    keepNatIps: "keepNatIps",
+    "existing.vpcId": "vpcId",
+    "existing.publicSubnetIds": "publicSubnetIds",
+    "existing.privateSubnetIds": "privateSubnetIds",
+    "existing.availabilityZones": "availabilityZones",
+  },
+  MongoCluster: {
+    engine: "mongoEngine",
+    version: "mongoVersion",
+    instanceType: "mongoInstanceType",
+    volumeSizeGiB: "mongoVolumeSizeGiB",
+    instanceClass: "documentdbInstanceClass",
+    uris: "mongoUri",
+    "uris.readWrite": "mongoUri",
+    "uris.readOnly": "mongoReadonlyUri",
+    "atlas.orgId": "atlasOrgId",
+    "atlas.projectId": "atlasProjectId",
+    "atlas.instanceSize": "atlasInstanceSize",
+    "atlas.pointInTimeRestore": "atlasPointInTimeRestore",
+  },
+  RedisCache: { nodeType: "redisNodeType", numReplicas: "redisReplicas" },
+  LoadBalancer: {
+    mode: "loadBalancerMode",
+    retiringMode: "loadBalancerRetiringMode",
+    idleTimeoutSeconds: "idleTimeoutSeconds",
+    deletionProtection: "loadBalancerDeletionProtection",
+  },
+  "ToucanService:backend": {
+    cpu: "backendCpu",
+    memory: "backendMemory",
+    desiredCount: "backendCount",
+    "autoscaling.minCount": "backendCount",
+  },
+  "ToucanService:frontend": {
+    cpu: "frontendCpu",
+    memory: "frontendMemory",
+    desiredCount: "frontendCount",
+    "autoscaling.minCount": "frontendCount",
+  },
+  StaticFrontend: {
+    domainName: "frontendDomain",
+    "assets.directory": "frontendAssetsDir",
+    mixpanelAnalyticsId: "mixpanelAnalyticsId",
+  },
+  Certificate: { domainNames: "frontendDomain", zoneId: "zoneId" },
+  SingleSignOn: { providers: "ssoProviders", "cognito.domainPrefix": "ssoCognitoDomainPrefix" },
+  SingleHost: {
+    version: "version",
+    backendVersion: "backendVersion",
+    frontendVersion: "frontendVersion",
+    allowFloatingVersion: "allowFloatingVersion",
+    frontendDomain: "frontendDomain",
+    backendDomain: "backendDomain",
+    sameDomain: "sameDomain",
+    "tls.mode": "tlsMode",
+    "tls.certificateFile": "tlsCertificateFile",
+    "tls.keyFile": "tlsKeyFile",
+    "tls.email": "acmeEmail",
+    httpPort: "httpPort",
+    httpsPort: "httpsPort",
+    host: "dockerHost",
+    "backend.gunicornWorkers": "gunicornWorkers",
+    "backend.extraConnectors": "extraConnectors",
+  },
+};
+
+/** The config key behind a component's argument, if the root program sets it from one. */
+export function configKeyFor(component: string, argument: string): string | undefined {
+  const type = component.split(" ")[0];
+  const instance = /"([^"]*)"/.exec(component)?.[1] ?? "";
+  const table =
+    ARGUMENT_KEYS[type === "ToucanService" ? `ToucanService:${instance.split("-").pop()}` : type] ?? {};
+  // The argument itself, else its closest parent path (`backend.desiredCount` for `backend.desiredCount[0]`).
+  for (let path = argument; path; path = path.replace(/(\.[^.]*|\[[^\]]*\])$/, "")) {
+    if (table[path]) return table[path];
+    if (!/[.[]/.test(path)) break;
+  }
+  return undefined;
+}
+
+/**
+ * Runs the root program's construction and rewrites component argument errors in the terms of the stack
+ * config: each problem names the config key the user set, with the command that changes it.
+ */
+export function inConfigTerms<T>(projectName: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof ToucanArgumentError)) throw error;
+    throw combineArgumentErrors(
+      error.errors.map((e) => {
+        const key = e.component === "stack config" ? undefined : configKeyFor(e.component, e.argument);
+        if (!key) return e;
+        return new ToucanArgumentError(
+          "stack config",
+          `${projectName}:${key}`,
+          e.value,
+          e.problem,
+          `${e.fix} (\`pulumi config set ${key} ...\`)`,
+        );
+      }),
+    );
+  }
 }

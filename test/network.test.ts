@@ -248,9 +248,9 @@ describe("Network", () => {
 
   it("with an existing VPC, builds nothing and echoes the ids", async () => {
     const existing = {
-      vpcId: "vpc-1",
-      publicSubnetIds: ["subnet-p1", "subnet-p2"],
-      privateSubnetIds: ["subnet-q1", "subnet-q2"],
+      vpcId: "vpc-0a1b2c3d4e5f60718",
+      publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+      privateSubnetIds: ["subnet-1000000000000000a", "subnet-1000000000000000b"],
       availabilityZones: ["eu-west-1a", "eu-west-1b"],
       cidrBlock: "10.9.0.0/16",
     };
@@ -259,7 +259,7 @@ describe("Network", () => {
       recording.built.map((r) => r.type),
       [NETWORK],
     );
-    assert.equal(await valueOf(network.vpcId), "vpc-1");
+    assert.equal(await valueOf(network.vpcId), "vpc-0a1b2c3d4e5f60718");
     assert.deepEqual(await valueOf(network.privateSubnetIds), existing.privateSubnetIds);
     assert.deepEqual(await valueOf(network.publicSubnetIds), existing.publicSubnetIds);
     assert.deepEqual(await valueOf(network.availabilityZones), existing.availabilityZones);

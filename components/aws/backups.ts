@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "../core/errors";
+import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 
 const COMPONENT = "toucan:aws:Backups";
@@ -86,6 +86,7 @@ interface Settings {
 
 /** Checks the arguments; throws every problem at once, before anything is registered. */
 export function validateBackupsArgs(name: string, args: BackupsArgs): Settings {
+  requireArgs(`Backups "${name}"`, args, "an object of BackupsArgs");
   const checks = new ArgumentChecks(`Backups "${name}"`);
   const retentionDays = args.retentionDays ?? 35;
   checks.require(

@@ -2,7 +2,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "../core/errors";
+import { zoneIdFix, zoneIdProblem } from "../core/aws-ids";
+import { ArgumentChecks, requireArgs } from "../core/errors";
 import { distinctValidationNames, hostnameProblem, validationName } from "../core/hostnames";
 import { Transform, applyTransform } from "../core/transform";
 
@@ -219,6 +220,7 @@ function checkNames(checks: ArgumentChecks, argument: string, names: string[]) {
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateCertificateArgs(name: string, args: CertificateArgs): Source {
+  requireArgs(`Certificate "${name}"`, args, "an object of CertificateArgs");
   const checks = new ArgumentChecks(`Certificate "${name}"`);
   const given = (["domainNames", "pem", "pemFiles", "existingArn"] as const).filter(
     (k) => args[k] !== undefined,
@@ -239,6 +241,7 @@ export function validateCertificateArgs(name: string, args: CertificateArgs): So
     "is only used to validate requested names, and domainNames is not set",
     "remove zoneId, or request the certificate with domainNames",
   );
+  checks.id("zoneId", args.zoneId, zoneIdProblem, zoneIdFix(String(args.zoneId)));
   checks.require(
     args.existingDomainNames === undefined || args.existingArn !== undefined,
     "existingDomainNames",

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { lockDownBucket } from "./private-bucket";
-import { ArgumentChecks } from "../core/errors";
+import { certificateArnProblem, zoneIdFix, zoneIdProblem } from "../core/aws-ids";
+import { configuredRegion } from "./region";
+import { ArgumentChecks, requireArgs } from "../core/errors";
 import { parseCidr } from "../core/cidr";
 import { hostnameProblem, isWildcard } from "../core/hostnames";
 import { Transform, applyTransform } from "../core/transform";
@@ -377,6 +379,7 @@ function matcherInRange(matcher: string): boolean {
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): LoadBalancerPlan {
+  requireArgs(`LoadBalancer "${name}"`, args, "an object of LoadBalancerArgs");
   const checks = new ArgumentChecks(`LoadBalancer "${name}"`);
   const mode = args.mode ?? "shared";
   checks.require(
@@ -411,6 +414,13 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     "is fewer than the 2 Availability Zones an ALB needs",
     "give public subnets in at least 2 AZs (network.publicSubnetIdList)",
   );
+  checks.id(
+    "certificateArn",
+    args.certificateArn,
+    (arn) => certificateArnProblem(arn, configuredRegion()),
+    "give an ACM certificate of the load balancer's region that covers every host name",
+  );
+  checks.id("zoneId", args.zoneId, zoneIdProblem, zoneIdFix(String(args.zoneId)));
 
   const entries = Object.entries(args.targets ?? {});
   checks.require(

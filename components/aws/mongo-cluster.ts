@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
+import { documentDbInstanceClassProblem, instanceTypeProblem } from "../core/aws-ids";
+import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 import { MONGO_PORT, isMongoUri, mongoUri, mongoUriHosts } from "../core/mongo-uri";
 import { AtlasArgs, AtlasSettings, createAtlasDeployment, validateAtlasArgs } from "./atlas";
@@ -404,6 +405,7 @@ export function checkMemberAzs(name: string, azs: string[]): void {
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateMongoClusterArgs(name: string, args: MongoClusterArgs): Settings {
+  requireArgs(`MongoCluster "${name}"`, args, "an object of MongoClusterArgs");
   const checks = new ArgumentChecks(`MongoCluster "${name}"`);
   const engine = args.engine ?? "community";
   if (!ENGINES.includes(engine)) {
@@ -600,13 +602,7 @@ function validateCommunity(
     `use e.g. "${DEFAULT_MONGO_VERSION}" (pinned) or "7.0" (newest 7.0.x)`,
   );
   const instanceType = args.instanceType ?? "t4g.medium";
-  checks.require(
-    /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType),
-    "instanceType",
-    instanceType,
-    "is not an EC2 instance type",
-    'use e.g. "t4g.medium" or "m7g.large"',
-  );
+  checks.id("instanceType", instanceType, instanceTypeProblem, 'use e.g. "t4g.medium" or "m7g.large"');
   const volumeSizeGiB = args.volumeSizeGiB ?? 50;
   checks.require(
     Number.isInteger(volumeSizeGiB) && volumeSizeGiB >= 1 && volumeSizeGiB <= 16384,
@@ -739,6 +735,12 @@ function validateDocumentDb(
     engineVersion,
     "is not a DocumentDB engine version",
     'use e.g. "5.0.0"',
+  );
+  checks.id(
+    "instanceClass",
+    args.instanceClass,
+    documentDbInstanceClassProblem,
+    'use e.g. "db.t4g.medium" (default) or "db.r6g.large"',
   );
   const backupRetentionDays = args.backupRetentionDays ?? 7;
   checks.require(

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "../core/errors";
+import { availabilityZoneProblem, subnetIdProblem, vpcIdProblem } from "../core/aws-ids";
+import { configuredRegion } from "./region";
+import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Cidr, formatCidr, overlaps, parseCidr } from "../core/cidr";
 import { defaultSubnetPrefix, maxAzs, subnetCidr } from "./network-layout";
 import { Transform, applyTransform } from "../core/transform";
@@ -109,6 +111,7 @@ interface NormalizedArgs {
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateNetworkArgs(name: string, args: NetworkArgs): NormalizedArgs | undefined {
+  requireArgs(`Network "${name}"`, args, "an object of NetworkArgs");
   const checks = new ArgumentChecks(`Network "${name}"`);
   const nat = args.nat ?? "perAz";
   checks.require(
@@ -148,6 +151,34 @@ export function validateNetworkArgs(name: string, args: NetworkArgs): Normalized
       azs,
       "repeats an AZ",
       "list each subnet pair's AZ; the pairs must be in distinct AZs",
+    );
+    checks.id("existing.vpcId", e.vpcId, vpcIdProblem, 'give the VPC\'s id, e.g. "vpc-0123456789abcdef0"');
+    const region = configuredRegion();
+    azs.forEach((az, i) =>
+      checks.id(
+        `existing.availabilityZones[${i}]`,
+        az,
+        (v) => availabilityZoneProblem(v, region),
+        `list the AZs of your subnets, in ${region ?? "the stack's region"} (aws ec2 describe-subnets)`,
+      ),
+    );
+    for (const list of ["publicSubnetIds", "privateSubnetIds"] as const) {
+      e[list].forEach((id, i) =>
+        checks.id(
+          `existing.${list}[${i}]`,
+          id,
+          subnetIdProblem,
+          'give subnet ids such as "subnet-0123456789abcdef0" (aws ec2 describe-subnets), not their CIDR blocks',
+        ),
+      );
+    }
+    const both = e.publicSubnetIds.filter((id) => typeof id === "string" && e.privateSubnetIds.includes(id));
+    checks.require(
+      both.length === 0,
+      "existing.privateSubnetIds",
+      both,
+      "are also public subnets: the tasks and databases would sit in subnets with a route to the internet",
+      "give private subnets (routed through NAT) and public subnets (routed to an internet gateway) apart",
     );
     for (const key of ["cidrBlock", "azCount", "availabilityZones", "subnetPrefixLength"] as const) {
       checks.require(

@@ -2,7 +2,8 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { ArgumentChecks } from "../core/errors";
+import { cacheNodeTypeProblem } from "../core/aws-ids";
+import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 
 /**
@@ -289,6 +290,7 @@ const MANAGED_ONLY = [
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Managed | Existing {
+  requireArgs(`RedisCache "${name}"`, args, "an object of RedisCacheArgs");
   const checks = new ArgumentChecks(`RedisCache "${name}"`);
   const common: Common = {
     name,
@@ -385,13 +387,7 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
     );
   }
   const nodeType = args.nodeType ?? "cache.t4g.small";
-  checks.require(
-    /^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType),
-    "nodeType",
-    nodeType,
-    "is not an ElastiCache node type",
-    'use e.g. "cache.t4g.small" or "cache.m7g.large"',
-  );
+  checks.id("nodeType", nodeType, cacheNodeTypeProblem, 'use e.g. "cache.t4g.small" or "cache.m7g.large"');
   const numReplicas = args.numReplicas ?? 1;
   const replicasOk = Number.isInteger(numReplicas) && numReplicas >= 0 && numReplicas <= MAX_REPLICAS;
   checks.require(

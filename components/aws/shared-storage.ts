@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "../core/errors";
+import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 
 /** The NFS port EFS mount targets listen on. */
@@ -263,6 +263,7 @@ const ACCESS_POINT_ONLY = ["posixUser", "rootDirectory", "rootDirectoryPermissio
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateSharedStorageArgs(name: string, args: SharedStorageArgs): Managed | Existing {
+  requireArgs(`SharedStorage "${name}"`, args, "an object of SharedStorageArgs");
   const checks = new ArgumentChecks(`SharedStorage "${name}"`);
   const posixUser = args.posixUser ?? DEFAULT_POSIX_USER;
   for (const key of ["uid", "gid"] as const) {

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { lockDownBucket } from "./private-bucket";
 import { Certificate } from "./certificate";
-import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
+import { zoneIdFix, zoneIdProblem } from "../core/aws-ids";
+import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { hostnameProblem } from "../core/hostnames";
 import { Transform, applyTransform } from "../core/transform";
 import {
@@ -292,6 +293,7 @@ interface NormalizedArgs {
 
 /** Checks the arguments and reads the site folder; throws before anything is registered. Exported for tests. */
 export function validateStaticFrontendArgs(name: string, args: StaticFrontendArgs): NormalizedArgs {
+  requireArgs(`StaticFrontend "${name}"`, args, "an object of StaticFrontendArgs");
   const checks = new ArgumentChecks(`StaticFrontend "${name}"`);
   checkName(checks, name, args);
   checkDomainName(checks, args.domainName);
@@ -445,6 +447,7 @@ function checkDomainName(checks: ArgumentChecks, domainName: string): void {
 }
 
 function checkCertificate(checks: ArgumentChecks, args: StaticFrontendArgs): void {
+  checks.id("zoneId", args.zoneId, zoneIdProblem, zoneIdFix(String(args.zoneId)));
   const arn = args.certificateArn;
   if (typeof arn === "string") {
     const region = certificateRegion(arn);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks } from "../core/errors";
+import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 import {
   TOOLBOX_DUMP_PATH,
@@ -141,6 +141,7 @@ const FARGATE_SIZES: Record<number, [number, number, number]> = {
 
 /** Checks the arguments; throws every problem at once, before anything is registered. */
 export function validateToolboxArgs(name: string, args: ToolboxArgs): Settings {
+  requireArgs(`Toolbox "${name}"`, args, "an object of ToolboxArgs");
   const checks = new ArgumentChecks(`Toolbox "${name}"`);
   const image = args.image ?? toolboxImage(args.backendVersion);
   checks.require(

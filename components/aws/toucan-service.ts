@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
+import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 
 const COMPONENT = "toucan:aws:ToucanService";
@@ -461,6 +461,7 @@ function isInt(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): valu
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs): ToucanServiceSettings {
+  requireArgs(`ToucanService "${name}"`, args, "an object of ToucanServiceArgs");
   const checks = new ArgumentChecks(`ToucanService "${name}"`);
   checks.require(
     /^[A-Za-z0-9_-]+$/.test(name),

@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
-import { ArgumentChecks } from "../core/errors";
+import { certificateArnProblem, zoneIdFix, zoneIdProblem } from "../core/aws-ids";
+import { configuredRegion } from "./region";
+import { ArgumentChecks, checkAll, requireArgs } from "../core/errors";
 import { Network, NetworkArgs, validateNetworkArgs } from "./network";
 import {
   StaticFrontend,
@@ -357,7 +359,8 @@ function placeholderRefs(plan: Plan, azs: string[] | undefined): Refs {
     availabilityZones: azs ?? list("az"),
     backendSecurityGroupId: `sg-${PLANNED}`,
     backendTaskRole: { arn: arn("iam", `role/${PLANNED}`), name: PLANNED },
-    certificateArn: arn("acm", `certificate/${PLANNED}`),
+    // Well-formed, in the stack's region: the load balancer checks its certificate's ARN.
+    certificateArn: `arn:aws:acm:${configuredRegion() ?? "us-east-1"}:123456789012:certificate/00000000-0000-4000-8000-000000000000`,
     dataTier: [],
     cluster: { arn: arn("ecs", `cluster/${PLANNED}`), name: PLANNED },
     mongo: {
@@ -774,6 +777,7 @@ const SYSTEM_DIRECTORIES = [
 
 /** Checks the arguments of the whole topology, children included, before anything is registered. */
 export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
+  requireArgs(`Toucan "${name}"`, args, "an object of ToucanArgs");
   const component = `Toucan "${name}"`;
   const checks = new ArgumentChecks(component);
   const images = resolveImages(args, component);
@@ -794,6 +798,14 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     component,
   );
   const names = sameDomain ? [args.frontendDomain] : [args.frontendDomain, args.backendDomain!];
+  checks.id("zoneId", args.zoneId, zoneIdProblem, zoneIdFix(String(args.zoneId)));
+  const region = configuredRegion();
+  checks.id(
+    "certificateArn",
+    args.certificateArn,
+    (arn) => certificateArnProblem(arn, region),
+    `give an ACM certificate of the stack's region${region ? ` (${region})` : ""} covering ${names.join(" and ")}, or leave it unset to have one made`,
+  );
   checks.require(
     args.zoneId !== undefined || args.certificateArn !== undefined,
     "zoneId",
@@ -904,27 +916,46 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   const refs = placeholderRefs(plan, azs);
   const tags = args.tags ?? {};
   const protect = args.protect ?? true;
-  if (!(args.mongo instanceof MongoCluster))
-    validateMongoClusterArgs(`${name}-mongo`, mongoArgsFor(args, refs, protect, tags));
-  if (!(args.redis instanceof RedisCache))
-    validateRedisCacheArgs(`${name}-redis`, redisArgsFor(args, refs, protect, tags));
-  if (!(args.storage instanceof SharedStorage)) {
-    validateSharedStorageArgs(`${name}-storage`, storageArgsFor(args, refs, protect, tags));
-  }
-  if (args.certificateArn === undefined)
-    validateCertificateArgs(`${name}-cert`, certificateArgsFor(args, plan, tags));
-  validateLoadBalancerArgs(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags));
-  validateToucanServiceArgs(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags));
-  if (plan.staticFrontend) {
-    validateStaticFrontendArgs(`${name}-static`, staticFrontendArgsFor(args, plan, refs, tags));
-  } else {
-    validateToucanServiceArgs(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags));
-  }
-  if (args.screenshot)
-    validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
-  if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
-  if (args.backups !== false) validateBackupsArgs(`${name}-backups`, backupsArgsFor(args, [], protect, tags));
-  if (plan.toolbox) validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
+  // Every child's problems at once: a user fixes them all in one round trip.
+  checkAll([
+    () => {
+      if (!(args.mongo instanceof MongoCluster))
+        validateMongoClusterArgs(`${name}-mongo`, mongoArgsFor(args, refs, protect, tags));
+    },
+    () => {
+      if (!(args.redis instanceof RedisCache))
+        validateRedisCacheArgs(`${name}-redis`, redisArgsFor(args, refs, protect, tags));
+    },
+    () => {
+      if (!(args.storage instanceof SharedStorage))
+        validateSharedStorageArgs(`${name}-storage`, storageArgsFor(args, refs, protect, tags));
+    },
+    () => {
+      if (args.certificateArn === undefined)
+        validateCertificateArgs(`${name}-cert`, certificateArgsFor(args, plan, tags));
+    },
+    () => validateLoadBalancerArgs(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags)),
+    () => validateToucanServiceArgs(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags)),
+    () =>
+      plan.staticFrontend
+        ? validateStaticFrontendArgs(`${name}-static`, staticFrontendArgsFor(args, plan, refs, tags))
+        : validateToucanServiceArgs(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags)),
+    () => {
+      if (args.screenshot)
+        validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
+    },
+    () => {
+      if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
+    },
+    () => {
+      if (args.backups !== false)
+        validateBackupsArgs(`${name}-backups`, backupsArgsFor(args, [], protect, tags));
+    },
+    () => {
+      if (plan.toolbox)
+        validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
+    },
+  ]);
   return plan;
 }
 

@@ -19,7 +19,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
-import { ArgumentChecks, ToucanArgumentError } from "../core/errors";
+import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { AcmeTls, CaddyTls, InternalTls, renderCaddyfile } from "./caddyfile";
 import {
   API_PATH_PREFIX,
@@ -679,6 +679,7 @@ function asComponent<T>(component: string, helper: () => T): T {
  * table tests.
  */
 export function validateSingleHostArgs(name: string, args: SingleHostArgs): SingleHostPlan {
+  requireArgs(`SingleHost "${name}"`, args, "an object of SingleHostArgs");
   const component = `SingleHost "${name}"`;
   const checks = new ArgumentChecks(component);
   checks.require(

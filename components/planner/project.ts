@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { SECRET_PLACEHOLDER, ToucanArgumentError } from "../core/errors";
 
 export interface ConfigDeclaration {
   type?: string;
@@ -30,7 +31,36 @@ export interface StackConfig {
 }
 
 /** Marker value the plan passes for `secure:` values it cannot decrypt. */
-export const SECURE_PLACEHOLDER = "plan-placeholder-secret-value";
+export const SECURE_PLACEHOLDER = SECRET_PLACEHOLDER;
+
+/** A stack file's YAML, or one line naming the file, the line and (for a repeated key) the key. */
+function parseStackFile(file: string): { config?: Record<string, unknown> } {
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return (YAML.parse(text) ?? {}) as { config?: Record<string, unknown> };
+  } catch (error) {
+    if (!(error instanceof YAML.YAMLError)) throw error;
+    const line = error.linePos?.[0].line;
+    const source = line ? (text.split("\n")[line - 1] ?? "").trim() : "";
+    const key = /^([^:#\s][^:]*(?::[^:\s]+)?):/.exec(source)?.[1];
+    if (error.code === "DUPLICATE_KEY" && key) {
+      throw new ToucanArgumentError(
+        path.basename(file),
+        key,
+        undefined,
+        `is set twice (line ${line}), and the CLI refuses a stack file with a repeated key`,
+        "keep one of the two lines",
+      );
+    }
+    throw new ToucanArgumentError(
+      path.basename(file),
+      `line ${line ?? "?"}`,
+      source || undefined,
+      `is not valid YAML (${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")})`,
+      "fix the YAML: `key: value` pairs under `config:`, two spaces of indentation",
+    );
+  }
+}
 
 export function readProject(dir: string): PulumiProject {
   const file = path.join(dir, "Pulumi.yaml");
@@ -55,7 +85,7 @@ export function qualify(project: string, key: string): string {
   return key.includes(":") ? key : `${project}:${key}`;
 }
 
-function checkType(key: string, decl: ConfigDeclaration, value: unknown, file: string): void {
+function checkType(key: string, decl: ConfigDeclaration, value: unknown, file: string, project: string): void {
   const type = decl.type;
   const ok =
     type === undefined ||
@@ -65,17 +95,24 @@ function checkType(key: string, decl: ConfigDeclaration, value: unknown, file: s
     (type === "boolean" && (typeof value === "boolean" || value === "true" || value === "false")) ||
     (type === "array" && Array.isArray(value));
   if (!ok) {
-    throw new Error(
-      `${file}: config key ${key} is declared as ${type} in Pulumi.yaml but is ${JSON.stringify(value)}`,
+    const short = key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key;
+    const example =
+      type === "integer" ? "3" : type === "boolean" ? "true" : type === "array" ? "" : "a-text-value";
+    throw new ToucanArgumentError(
+      path.basename(file),
+      key,
+      value,
+      `is not ${type === "integer" ? "an integer" : `a ${type}`}, as Pulumi.yaml declares it`,
+      type === "array"
+        ? `write it as a YAML list, or \`pulumi config set --path '${short}[0]' VALUE\``
+        : `\`pulumi config set ${short} ${example}\`${type === "string" ? " (quote it in YAML)" : ""}`,
     );
   }
 }
 
 /** Reads a stack config file and applies the project's declared defaults, as the CLI does. */
 export function readStackConfig(project: PulumiProject, file: string): StackConfig {
-  const doc = fs.existsSync(file)
-    ? ((YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> })
-    : {};
+  const doc = fs.existsSync(file) ? parseStackFile(file) : {};
   const raw = doc.config ?? {};
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -94,7 +131,17 @@ export function readStackConfig(project: PulumiProject, file: string): StackConf
       continue;
     }
     const decl = declared.get(fullKey);
-    if (decl) checkType(fullKey, decl, value, file);
+    if (decl?.secret) {
+      // As the CLI: "configuration key ... must be encrypted as it's secret".
+      throw new ToucanArgumentError(
+        path.basename(file),
+        fullKey,
+        "(plain text, not shown)",
+        "is declared secret in Pulumi.yaml but written in plain text, which the Pulumi CLI refuses",
+        `\`pulumi config set --secret ${key.replace(`${project.name}:`, "")} VALUE\` (it writes a secure: value)`,
+      );
+    }
+    if (decl) checkType(fullKey, decl, value, file, project.name);
     values[fullKey] = asConfigString(value);
     if (decl?.secret) secretKeys.push(fullKey);
   }
