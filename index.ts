@@ -30,7 +30,7 @@ function refuseIgnored(): void {
   const project = YAML.parse(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")) as {
     config?: Record<string, DeclaredKey>;
   };
-  refuseIgnoredKeys(config, pulumi.runtime.allConfig(), project.config ?? {});
+  refuseIgnoredKeys(config, pulumi.runtime.allConfig(), project.config ?? {}, platform);
 }
 
 /**

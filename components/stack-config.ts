@@ -206,7 +206,8 @@ export function networkArgsFromConfig(config: ConfigReader, availabilityZones?: 
 }
 
 /** What the offline plan uses for an encrypted Mongo URI: the right form, an obviously planned host. */
-export const MONGO_URI_STAND_IN = "mongodb://planned:planned@encrypted-value.invalid:27017/api-toucan?authSource=admin";
+export const MONGO_URI_STAND_IN =
+  "mongodb://planned:planned@encrypted-value.invalid:27017/api-toucan?authSource=admin";
 
 /** The engines the root program can build for Mongo. */
 const MONGO_ENGINES = ["community", "documentdb", "atlas", "external"] as const;
@@ -401,22 +402,30 @@ export interface DeclaredKey {
  */
 const KEY_MODES: Record<string, string> = {
   ...Object.fromEntries(
-    ["frontendCpu", "frontendMemory", "frontendCount"].map((k) => [k, "frontendMode: containers (the default)"]),
+    ["frontendCpu", "frontendMemory", "frontendCount"].map((k) => [
+      k,
+      "frontendMode: containers (the default)",
+    ]),
   ),
   ...Object.fromEntries(["frontendAssetsDir", "mixpanelAnalyticsId"].map((k) => [k, "frontendMode: static"])),
   ...Object.fromEntries(
-    ["mongoVersion", "mongoInstanceType", "mongoVolumeSizeGiB"].map((k) => [k, "mongoEngine: community (the default)"]),
+    ["mongoVersion", "mongoInstanceType", "mongoVolumeSizeGiB"].map((k) => [
+      k,
+      "mongoEngine: community (the default)",
+    ]),
   ),
   documentdbInstanceClass: "mongoEngine: documentdb",
   ...Object.fromEntries(
-    ["atlasOrgId", "atlasProjectId", "atlasInstanceSize", "atlasPointInTimeRestore"].map((k) => [k, "mongoEngine: atlas"]),
+    ["atlasOrgId", "atlasProjectId", "atlasInstanceSize", "atlasPointInTimeRestore"].map((k) => [
+      k,
+      "mongoEngine: atlas",
+    ]),
   ),
   ...Object.fromEntries(["mongoUri", "mongoReadonlyUri"].map((k) => [k, "mongoEngine: external"])),
   ...Object.fromEntries(
-    ["tlsMode", "tlsCertificateFile", "tlsKeyFile", "acmeEmail", "httpPort", "httpsPort", "dockerHost"].map((k) => [
-      k,
-      "platform: docker",
-    ]),
+    ["tlsMode", "tlsCertificateFile", "tlsKeyFile", "acmeEmail", "httpPort", "httpsPort", "dockerHost"].map(
+      (k) => [k, "platform: docker"],
+    ),
   ),
   ...Object.fromEntries(["publicSubnetIds", "privateSubnetIds"].map((k) => [k, "vpcId (an existing VPC)"])),
   ...Object.fromEntries(["vpcCidr", "azCount", "nat", "keepNatIps"].map((k) => [k, "a new VPC (no vpcId)"])),
@@ -458,6 +467,7 @@ export function refuseIgnoredKeys(
   config: ConfigReader,
   values: Record<string, string>,
   declared: Record<string, DeclaredKey>,
+  platform: "aws" | "docker" = "aws",
 ): void {
   const prefix = `${config.projectName}:`;
   const errors: ToucanArgumentError[] = [];
@@ -484,14 +494,19 @@ export function refuseIgnoredKeys(
     }
     if (config.keysRead.has(key)) continue;
     if (decl.default !== undefined && String(decl.default) === value) continue;
-    const mode = KEY_MODES[key];
+    // On a single host every key the AWS topology reads is for platform aws.
+    const mode = platform === "docker" ? "platform: aws (the default)" : KEY_MODES[key];
     errors.push(
       new ToucanArgumentError(
         "stack config",
         fullKey,
         shown,
-        mode ? `only applies with ${mode}, so this stack would ignore it` : "does not apply to this stack's settings",
-        mode ? `remove it (pulumi config rm ${key}), or set ${mode.replace(/ \(.*\)$/, "")}` : `remove it (pulumi config rm ${key})`,
+        mode
+          ? `only applies with ${mode}, so this stack would ignore it`
+          : "does not apply to this stack's settings",
+        mode
+          ? `remove it (pulumi config rm ${key}), or set ${mode.replace(/ \(.*\)$/, "")}`
+          : `remove it (pulumi config rm ${key})`,
       ),
     );
   }
@@ -610,7 +625,7 @@ export function configKeyFor(component: string, argument: string): string | unde
   const table =
     ARGUMENT_KEYS[type === "ToucanService" ? `ToucanService:${instance.split("-").pop()}` : type] ?? {};
   // The argument itself, else its closest parent path (`backend.desiredCount` for `backend.desiredCount[0]`).
-  for (let path = argument; path; path = path.replace(/(\.[^.]*|\[[^\]]*\])$/, "")) {
+  for (let path = argument; path; path = path.replace(/(\[[^\]]*\]|\.[^.[]*)$/, "")) {
     if (table[path]) return table[path];
     if (!/[.[]/.test(path)) break;
   }

@@ -107,7 +107,14 @@ describe("MongoDB connection strings (MongoDB's connection string format)", () =
 
   it("writes false options and extra options after the documented ones, and no ? without options", () => {
     assert.equal(
-      mongoUri({ user: "u", password: "p", hosts: ["h"], retryWrites: false, tls: false, extra: { w: "majority" } }),
+      mongoUri({
+        user: "u",
+        password: "p",
+        hosts: ["h"],
+        retryWrites: false,
+        tls: false,
+        extra: { w: "majority" },
+      }),
       "mongodb://u:p@h:27017/?retryWrites=false&tls=false&w=majority",
     );
     assert.equal(mongoUri({ user: "u", password: "p", hosts: ["h:1"] }), "mongodb://u:p@h:1/");
@@ -131,23 +138,37 @@ describe("MongoDB connection strings (MongoDB's connection string format)", () =
 
   it("adds credentials, database and Atlas's recommended options to a seed list", () => {
     assert.equal(
-      srvConnectionString("mongodb+srv://c0-pl-0.abcde.mongodb.net", { user: "t", password: "p@", database: "api" }),
+      srvConnectionString("mongodb+srv://c0-pl-0.abcde.mongodb.net", {
+        user: "t",
+        password: "p@",
+        database: "api",
+      }),
       "mongodb+srv://t:p%40@c0-pl-0.abcde.mongodb.net/api?retryWrites=true&w=majority",
     );
     assert.equal(
-      srvConnectionString("mongodb+srv://old@c.mongodb.net/?w=1&appName=x", { user: "t", password: "p", database: "d" }),
+      srvConnectionString("mongodb+srv://old@c.mongodb.net/?w=1&appName=x", {
+        user: "t",
+        password: "p",
+        database: "d",
+      }),
       "mongodb+srv://t:p@c.mongodb.net/d?w=1&appName=x&retryWrites=true",
     );
-    assert.throws(() => srvConnectionString("mongodb://a", { user: "t", password: "p", database: "d" }), /seed-list/);
+    assert.throws(
+      () => srvConnectionString("mongodb://a", { user: "t", password: "p", database: "d" }),
+      /seed-list/,
+    );
   });
 });
 
 describe("argument errors", () => {
   it("names the component, the argument, the value, the problem and the fix", () => {
-    const e = new ToucanArgumentError("Network \"n\"", "azCount", 1, "is too small", "use 3");
+    const e = new ToucanArgumentError('Network "n"', "azCount", 1, "is too small", "use 3");
     assert.equal(e.message, 'Network "n": `azCount` is 1: is too small. Fix: use 3');
     assert.equal(e.name, "ToucanArgumentError");
-    assert.equal(new ToucanArgumentError("C", "a", undefined, "must be set", "set it").message, "C: `a` is not set and must be set. Fix: set it");
+    assert.equal(
+      new ToucanArgumentError("C", "a", undefined, "must be set", "set it").message,
+      "C: `a` is not set and must be set. Fix: set it",
+    );
     assert.equal(new ToucanArgumentError("C", "a", "x", "p", "f").message, 'C: `a` is "x": p. Fix: f');
     const long = "y".repeat(200);
     assert.equal(
@@ -156,7 +177,10 @@ describe("argument errors", () => {
     );
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    assert.equal(new ToucanArgumentError("C", "a", cyclic, "p", "f").message, "C: `a` is [object Object]: p. Fix: f");
+    assert.equal(
+      new ToucanArgumentError("C", "a", cyclic, "p", "f").message,
+      "C: `a` is [object Object]: p. Fix: f",
+    );
   });
 
   it("collects every problem and throws them at once, the first one's fields on the error", () => {
@@ -182,7 +206,12 @@ describe("argument errors", () => {
 
 describe("transforms", () => {
   it("merges properties over the component's arguments", () => {
-    const [name, args, opts] = applyTransform<{ a: number; b?: string }>({ b: "x" }, "n", { a: 1 }, { protect: true });
+    const [name, args, opts] = applyTransform<{ a: number; b?: string }>(
+      { b: "x" },
+      "n",
+      { a: 1 },
+      { protect: true },
+    );
     assert.equal(name, "n");
     assert.deepEqual(args, { a: 1, b: "x" });
     assert.deepEqual(opts, { protect: true });

@@ -28,10 +28,9 @@ export interface MutationSummary {
 }
 
 /** Stryker's score: detected mutants over valid ones (compile errors and ignored mutants left out). */
-export function summarize(report: { files: Record<string, { mutants: Mutant[] }> }): Omit<
-  MutationSummary,
-  "measuredAt" | "durationSeconds"
-> {
+export function summarize(report: {
+  files: Record<string, { mutants: Mutant[] }>;
+}): Omit<MutationSummary, "measuredAt" | "durationSeconds"> {
   const detected = (m: Mutant) => m.status === "Killed" || m.status === "Timeout";
   const valid = (m: Mutant) => !["CompileError", "RuntimeError", "Ignored"].includes(m.status);
   const files: MutationSummary["files"] = {};
@@ -50,7 +49,12 @@ export function summarize(report: { files: Record<string, { mutants: Mutant[] }>
       noCoverage: v.filter((m) => m.status === "NoCoverage").length,
     };
     for (const m of v.filter((x) => !detected(x))) {
-      survivors.push({ file, line: m.location.start.line, mutator: m.mutatorName, replacement: m.replacement });
+      survivors.push({
+        file,
+        line: m.location.start.line,
+        mutator: m.mutatorName,
+        replacement: m.replacement,
+      });
     }
   }
   return {

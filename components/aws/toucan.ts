@@ -5,7 +5,13 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import { certificateArnProblem, zoneIdFix, zoneIdProblem } from "../core/aws-ids";
 import { configuredRegion } from "./region";
-import { ArgumentChecks, checkAll, requireArgs } from "../core/errors";
+import {
+  ArgumentChecks,
+  ToucanArgumentError,
+  checkAll,
+  combineArgumentErrors,
+  requireArgs,
+} from "../core/errors";
 import { Network, NetworkArgs, validateNetworkArgs } from "./network";
 import {
   StaticFrontend,
@@ -884,79 +890,90 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     "leaves the services no way to pull quay.io/toucantoco images (and the Mongo CA init image from public.ecr.aws)",
     'use nat "single" or "perAz", or mirror the images to ECR and give backendImage and frontendImage',
   );
-  checks.throwIfAny();
+  // The children's checks need the plan; with problems of its own found, they still run as far as they
+  // can, so every problem is reported at once.
+  const planAndCheckChildren = (): Plan => {
+    // The network decides how many subnets the children get.
+    let azCount: number;
+    let azs: string[] | undefined;
+    if (args.network instanceof Network) {
+      azCount = args.network.azCount;
+    } else {
+      const network = networkArgsFor(args, args.tags ?? {});
+      const normalized = validateNetworkArgs(name, network);
+      azCount = normalized?.azCount ?? network.existing!.availabilityZones.length;
+      azs = network.existing?.availabilityZones ?? network.availabilityZones;
+    }
+    const plan: Plan = {
+      sameDomain,
+      staticFrontend: args.staticFrontend !== undefined,
+      backendImage: images.backendImage,
+      frontendImage: images.frontendImage,
+      backendVersion: images.backendVersion,
+      toolbox:
+        args.toolbox !== false &&
+        (args.toolbox?.image !== undefined || toolboxImage(images.backendVersion) !== undefined),
+      apiBaseRoute: route,
+      frontendUrl: `https://${args.frontendDomain}`,
+      names,
+      azCount,
+    };
 
-  // The network decides how many subnets the children get.
-  let azCount: number;
-  let azs: string[] | undefined;
-  if (args.network instanceof Network) {
-    azCount = args.network.azCount;
-  } else {
-    const network = networkArgsFor(args, args.tags ?? {});
-    const normalized = validateNetworkArgs(name, network);
-    azCount = normalized?.azCount ?? network.existing!.availabilityZones.length;
-    azs = network.existing?.availabilityZones ?? network.availabilityZones;
-  }
-  const plan: Plan = {
-    sameDomain,
-    staticFrontend: args.staticFrontend !== undefined,
-    backendImage: images.backendImage,
-    frontendImage: images.frontendImage,
-    backendVersion: images.backendVersion,
-    toolbox:
-      args.toolbox !== false &&
-      (args.toolbox?.image !== undefined || toolboxImage(images.backendVersion) !== undefined),
-    apiBaseRoute: route,
-    frontendUrl: `https://${args.frontendDomain}`,
-    names,
-    azCount,
+    // Every child's own checks, on placeholder ids, so a bad child argument registers nothing.
+    const refs = placeholderRefs(plan, azs);
+    const tags = args.tags ?? {};
+    const protect = args.protect ?? true;
+    // Every child's problems at once: a user fixes them all in one round trip.
+    checkAll([
+      () => {
+        if (!(args.mongo instanceof MongoCluster))
+          validateMongoClusterArgs(`${name}-mongo`, mongoArgsFor(args, refs, protect, tags));
+      },
+      () => {
+        if (!(args.redis instanceof RedisCache))
+          validateRedisCacheArgs(`${name}-redis`, redisArgsFor(args, refs, protect, tags));
+      },
+      () => {
+        if (!(args.storage instanceof SharedStorage))
+          validateSharedStorageArgs(`${name}-storage`, storageArgsFor(args, refs, protect, tags));
+      },
+      () => {
+        if (args.certificateArn === undefined)
+          validateCertificateArgs(`${name}-cert`, certificateArgsFor(args, plan, tags));
+      },
+      () => validateLoadBalancerArgs(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags)),
+      () => validateToucanServiceArgs(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags)),
+      () =>
+        plan.staticFrontend
+          ? validateStaticFrontendArgs(`${name}-static`, staticFrontendArgsFor(args, plan, refs, tags))
+          : validateToucanServiceArgs(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags)),
+      () => {
+        if (args.screenshot)
+          validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
+      },
+      () => {
+        if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
+      },
+      () => {
+        if (args.backups !== false)
+          validateBackupsArgs(`${name}-backups`, backupsArgsFor(args, [], protect, tags));
+      },
+      () => {
+        if (plan.toolbox)
+          validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
+      },
+    ]);
+    return plan;
   };
-
-  // Every child's own checks, on placeholder ids, so a bad child argument registers nothing.
-  const refs = placeholderRefs(plan, azs);
-  const tags = args.tags ?? {};
-  const protect = args.protect ?? true;
-  // Every child's problems at once: a user fixes them all in one round trip.
-  checkAll([
-    () => {
-      if (!(args.mongo instanceof MongoCluster))
-        validateMongoClusterArgs(`${name}-mongo`, mongoArgsFor(args, refs, protect, tags));
-    },
-    () => {
-      if (!(args.redis instanceof RedisCache))
-        validateRedisCacheArgs(`${name}-redis`, redisArgsFor(args, refs, protect, tags));
-    },
-    () => {
-      if (!(args.storage instanceof SharedStorage))
-        validateSharedStorageArgs(`${name}-storage`, storageArgsFor(args, refs, protect, tags));
-    },
-    () => {
-      if (args.certificateArn === undefined)
-        validateCertificateArgs(`${name}-cert`, certificateArgsFor(args, plan, tags));
-    },
-    () => validateLoadBalancerArgs(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags)),
-    () => validateToucanServiceArgs(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags)),
-    () =>
-      plan.staticFrontend
-        ? validateStaticFrontendArgs(`${name}-static`, staticFrontendArgsFor(args, plan, refs, tags))
-        : validateToucanServiceArgs(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags)),
-    () => {
-      if (args.screenshot)
-        validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
-    },
-    () => {
-      if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
-    },
-    () => {
-      if (args.backups !== false)
-        validateBackupsArgs(`${name}-backups`, backupsArgsFor(args, [], protect, tags));
-    },
-    () => {
-      if (plan.toolbox)
-        validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
-    },
-  ]);
-  return plan;
+  const own = checks.error();
+  if (!own) return planAndCheckChildren();
+  let children: ToucanArgumentError[] = [];
+  try {
+    planAndCheckChildren();
+  } catch (error) {
+    if (error instanceof ToucanArgumentError) children = error.errors;
+  }
+  throw combineArgumentErrors([own, ...children]);
 }
 
 /**

@@ -17,14 +17,17 @@ export function arnRegion(arn: string): string | undefined {
  * one from us-east-1).
  */
 export function certificateArnProblem(value: string, region?: string): string | undefined {
-  const match = new RegExp(`^arn:${PARTITION}:acm:(${REGION}):\\d{12}:certificate/[0-9a-f-]{36}$`).exec(value);
+  const match = new RegExp(`^arn:${PARTITION}:acm:(${REGION}):\\d{12}:certificate/[0-9a-f-]{36}$`).exec(
+    value,
+  );
   if (!match) {
     if (/^arn:[^:]+:iam::\d{12}:server-certificate\//.test(value))
       return "is an IAM server certificate, not an ACM certificate";
     if (/^arn:/.test(value)) return "is the ARN of something else than an ACM certificate";
     return "is not an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)";
   }
-  if (region && match[1] !== region) return `is a certificate of ${match[1]}, and this one must be in ${region}`;
+  if (region && match[1] !== region)
+    return `is a certificate of ${match[1]}, and this one must be in ${region}`;
   return undefined;
 }
 
@@ -68,9 +71,9 @@ export function availabilityZoneProblem(value: string, region?: string): string 
 
 /** A KMS key: its id, its ARN, or an alias (name or ARN), in `region` when it is an ARN and a region is given. */
 export function kmsKeyProblem(value: string, region?: string): string | undefined {
-  const arn = new RegExp(`^arn:${PARTITION}:kms:(${REGION}):\\d{12}:(?:key/[0-9a-f-]{36}|key/mrk-[0-9a-f]{32}|alias/[\\w/-]+)$`).exec(
-    value,
-  );
+  const arn = new RegExp(
+    `^arn:${PARTITION}:kms:(${REGION}):\\d{12}:(?:key/[0-9a-f-]{36}|key/mrk-[0-9a-f]{32}|alias/[\\w/-]+)$`,
+  ).exec(value);
   if (arn) return region && arn[1] !== region ? `is a key of ${arn[1]}, not of ${region}` : undefined;
   if (/^(?:[0-9a-f-]{36}|mrk-[0-9a-f]{32}|alias\/[\w/-]+)$/.test(value)) return undefined;
   return "is not a KMS key id, key ARN or alias";
@@ -89,7 +92,21 @@ export function instanceTypeProblem(value: string): string | undefined {
 }
 
 /** ElastiCache node types (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html). */
-const CACHE_FAMILIES = ["t2", "t3", "t4g", "m4", "m5", "m6g", "m7g", "r4", "r5", "r6g", "r6gd", "r7g", "c7gn"];
+const CACHE_FAMILIES = [
+  "t2",
+  "t3",
+  "t4g",
+  "m4",
+  "m5",
+  "m6g",
+  "m7g",
+  "r4",
+  "r5",
+  "r6g",
+  "r6gd",
+  "r7g",
+  "c7gn",
+];
 
 export function cacheNodeTypeProblem(value: string): string | undefined {
   const match = new RegExp(`^cache\\.(${FAMILY})\\.${SIZE}$`).exec(value);

@@ -13,7 +13,9 @@ export class ToucanArgumentError extends Error {
     readonly problem: string,
     readonly fix: string,
   ) {
-    super(`${component}: \`${argument}\` ${describe(value)} ${problem}${typeHint(value, problem)}. Fix: ${fix}`);
+    super(
+      `${component}: \`${argument}\` ${describe(value)} ${problem}${typeHint(value, problem)}. Fix: ${fix}`,
+    );
     this.name = "ToucanArgumentError";
   }
 }
@@ -25,7 +27,8 @@ export class ToucanArgumentError extends Error {
 export const SECRET_PLACEHOLDER = "plan-placeholder-secret-value";
 
 /** Words of a problem about a number's range or kind. */
-const NUMERIC_PROBLEM = /(number|integer|whole|between|outside|at least|at most|port|seconds|days|GiB|MiB|count)/i;
+const NUMERIC_PROBLEM =
+  /\b(number|integer|whole|between|outside|at least|at most|fewer|more than|port|seconds|days|GiB|MiB|count|tasks|replicas|CPU|memory)\b/i;
 
 /** A number written as a string fails numeric checks for its type, not its value: say so. */
 function typeHint(value: unknown, problem: string): string {
@@ -66,12 +69,7 @@ export class ArgumentChecks {
    * Checks an id or ARN whose value is known at plan time (a plain string); an Output is checked by AWS at
    * deployment. `problem` returns what is wrong, or undefined.
    */
-  id(
-    argument: string,
-    value: unknown,
-    problem: (value: string) => string | undefined,
-    fix: string,
-  ): this {
+  id(argument: string, value: unknown, problem: (value: string) => string | undefined, fix: string): this {
     if (typeof value !== "string") return this;
     const found = problem(value);
     return this.require(found === undefined, argument, value, found ?? "", fix);
@@ -85,6 +83,11 @@ export class ArgumentChecks {
     return this.errors.length === 0;
   }
 
+  /** Every problem found, as one error; undefined when there is none. */
+  error(): ToucanArgumentError | undefined {
+    return this.errors.length === 0 ? undefined : combineArgumentErrors(this.errors);
+  }
+
   /** Throws the first problem, listing the others in the message. */
   throwIfAny(): void {
     if (this.errors.length === 0) return;
@@ -95,10 +98,25 @@ export class ArgumentChecks {
 
 /** One error reporting several problems: the first one's fields, every message, `errors` listing them all. */
 export function combineArgumentErrors(errors: ToucanArgumentError[]): ToucanArgumentError {
-  const all = errors.flatMap((e) => e.errors);
+  // A problem a parent and its child both find (the same value, the same words) is reported once.
+  const seen = new Set<string>();
+  const all = errors
+    .flatMap((e) => e.errors)
+    .filter((e) => {
+      const key = `${e.problem}|${describe(e.value)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   if (all.length === 1) return all[0];
   const [first] = all;
-  const error = new ToucanArgumentError(first.component, first.argument, first.value, first.problem, first.fix);
+  const error = new ToucanArgumentError(
+    first.component,
+    first.argument,
+    first.value,
+    first.problem,
+    first.fix,
+  );
   error.message = all.map((e) => e.message).join("\n");
   error.errors = all;
   return error;
@@ -126,6 +144,12 @@ export function checkAll(checks: (() => unknown)[]): void {
  */
 export function requireArgs<T>(component: string, args: T, example: string): asserts args is NonNullable<T> {
   if (args === null || typeof args !== "object" || Array.isArray(args)) {
-    throw new ToucanArgumentError(component, "args", args, "is not an object of arguments", `pass ${example}`);
+    throw new ToucanArgumentError(
+      component,
+      "args",
+      args,
+      "is not an object of arguments",
+      `pass ${example}`,
+    );
   }
 }

@@ -55,7 +55,7 @@ function parseStackFile(file: string): { config?: Record<string, unknown> } {
     throw new ToucanArgumentError(
       path.basename(file),
       `line ${line ?? "?"}`,
-      source || undefined,
+      source || "(end of file)",
       `is not valid YAML (${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")})`,
       "fix the YAML: `key: value` pairs under `config:`, two spaces of indentation",
     );
@@ -85,7 +85,13 @@ export function qualify(project: string, key: string): string {
   return key.includes(":") ? key : `${project}:${key}`;
 }
 
-function checkType(key: string, decl: ConfigDeclaration, value: unknown, file: string, project: string): void {
+function checkType(
+  key: string,
+  decl: ConfigDeclaration,
+  value: unknown,
+  file: string,
+  project: string,
+): void {
   const type = decl.type;
   const ok =
     type === undefined ||
