@@ -604,3 +604,21 @@ describe("Bad input never reaches AWS (components, as a program calls them)", ()
     });
   }
 });
+
+describe("Bad ids that arrive as Outputs (another stack's, say)", () => {
+  it("are refused with the same message, the listener that uses them never created", async () => {
+    await assert.rejects(
+      record(
+        () =>
+          new LoadBalancer("lb", {
+            vpcId: "vpc-0a1b2c3d4e5f60718",
+            publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+            certificateArn: Promise.resolve("arn:aws:iam::123456789012:server-certificate/toucan") as never,
+            targets: { web: { hostnames: ["toucan.example.com"], healthCheckPath: "/" } },
+          }),
+        { config: { "aws:region": "eu-west-1" } },
+      ),
+      /LoadBalancer "lb": `certificateArn` is "arn:aws:iam::123456789012:server-certificate\/toucan": is an IAM server certificate, not an ACM certificate/,
+    );
+  });
+});

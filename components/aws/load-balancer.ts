@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { lockDownBucket } from "./private-bucket";
 import { certificateArnProblem, zoneIdFix, zoneIdProblem } from "../core/aws-ids";
-import { configuredRegion } from "./region";
+import { checkedWhenKnown, configuredRegion } from "./region";
 import { ArgumentChecks, requireArgs } from "../core/errors";
 import { parseCidr } from "../core/cidr";
 import { hostnameProblem, isWildcard } from "../core/hostnames";
@@ -871,10 +871,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
    * a target group that no load balancer uses yet).
    */
   readonly readyResources: pulumi.Resource[];
+  private readonly componentName: string;
 
   constructor(name: string, args: LoadBalancerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const plan = validateLoadBalancerArgs(name, args);
     super(COMPONENT, name, {}, opts);
+    this.componentName = name;
     const tags = args.tags ?? {};
 
     const logs = plan.accessLogs ? this.accessLogsDestination(name, plan.accessLogs, tags, args) : undefined;
@@ -1096,7 +1098,15 @@ export class LoadBalancer extends pulumi.ComponentResource {
           port: 443,
           protocol: "HTTPS",
           sslPolicy: plan.sslPolicy,
-          certificateArn: args.certificateArn,
+          certificateArn: checkedWhenKnown(
+            args.certificateArn,
+            {
+              component: `LoadBalancer "${this.componentName}"`,
+              argument: "certificateArn",
+              fix: "give an ACM certificate of the load balancer's region that covers every host name",
+            },
+            (arn) => certificateArnProblem(arn, configuredRegion()),
+          ),
           defaultActions: [
             spec.defaultTarget
               ? { type: "forward", targetGroupArn: targetGroups[spec.defaultTarget].arn }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ToucanArgumentError } from "../core/errors";
 
 /**
  * The region the stack's default AWS provider deploys to, when the program knows it at plan time (the
@@ -6,4 +7,22 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export function configuredRegion(): string | undefined {
   return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+}
+
+/**
+ * An id or ARN argument, checked once its value is known: a plain string was checked before anything
+ * registered; an Output (another stack's, say) is checked here, with the same message, before the resource
+ * that uses it is created.
+ */
+export function checkedWhenKnown(
+  value: pulumi.Input<string>,
+  where: { component: string; argument: string; fix: string },
+  problem: (value: string) => string | undefined,
+): pulumi.Input<string> {
+  if (typeof value === "string") return value;
+  return pulumi.output(value).apply((known) => {
+    const found = problem(known);
+    if (found) throw new ToucanArgumentError(where.component, where.argument, known, found, where.fix);
+    return known;
+  });
 }
