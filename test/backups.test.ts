@@ -151,7 +151,8 @@ describe("Toucan with backups (on by default)", () => {
         }),
       { region: "eu-west-1", config: { "aws:region": "eu-west-1" } },
     );
-    const volumes = recording.byType(VOLUME).map((v) => v.outputs.arn);
+    // Member 1's volume first (members register in rollout order, the ARNs come in member order).
+    const volumes = [1, 2, 3].map((m) => recording.one(VOLUME, `toucan-mongo-member-${m}-data`).outputs.arn);
     assert.equal(volumes.length, 3);
     const fileSystem = recording.one(FILE_SYSTEM).outputs.arn;
     assert.deepEqual(recording.one(SELECTION).inputs.resources, [...volumes, fileSystem]);

@@ -118,7 +118,7 @@ describe("examples (each program planned under the recording harness)", () => {
 
   it("restore: Mongo volumes from snapshots, the storage around a restored file system", async () => {
     const graph = await planExample("restore");
-    const volumes = ofType(graph, "aws:ebs/volume:Volume");
+    const volumes = [...ofType(graph, "aws:ebs/volume:Volume")].sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(
       volumes.map((v) => v.inputs.snapshotId),
       ["snap-0123456789abcdef0", "snap-0123456789abcdef1", "snap-0123456789abcdef2"],

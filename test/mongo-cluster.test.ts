@@ -244,8 +244,9 @@ describe("MongoCluster (community)", () => {
 
   it("lets each member be managed through SSM and read exactly its own secrets", () => {
     const arn = (name: string) => recording.one(SECRET, name).outputs.arn;
-    const shared = [arn("db-keyfile"), arn("db-ca")];
-    const users = [arn("db-admin-password"), arn("db-readwrite-password"), arn("db-readonly-password")];
+    // Every member reads the administrator's password: its rollout gate steps a primary down.
+    const shared = [arn("db-keyfile"), arn("db-ca"), arn("db-admin-password")];
+    const users = [arn("db-readwrite-password"), arn("db-readonly-password")];
     instances.forEach((instance, i) => {
       const member = i + 1;
       const profile = recording.one("aws:iam/instanceProfile:InstanceProfile", `db-member-${member}-profile`);
@@ -554,7 +555,9 @@ describe("MongoCluster (community options)", () => {
 
     it("sizes the members and their volumes, in the AZs known at deployment", () => {
       assert.deepEqual(
-        recording.byType(VOLUME).map((v) => [v.inputs.availabilityZone, v.inputs.size]),
+        [...recording.byType(VOLUME)]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((v) => [v.inputs.availabilityZone, v.inputs.size]),
         AZS.map((az) => [az, 200]),
       );
       assert.ok(recording.byType(INSTANCE).every((i) => i.inputs.instanceType === "m7i.large"));

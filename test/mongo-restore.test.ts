@@ -28,7 +28,7 @@ describe("MongoCluster restored from snapshots", () => {
     const { recording } = await build({
       restoreFromSnapshots: { snapshotIds: SNAPSHOTS, adminPassword: "old-admin-password" },
     });
-    const volumes = recording.byType(VOLUME);
+    const volumes = [...recording.byType(VOLUME)].sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(
       volumes.map((v) => [v.name, v.inputs.snapshotId]),
       [

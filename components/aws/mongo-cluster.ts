@@ -1,3 +1,5 @@
+import * as crypto from "crypto";
+import { DEFAULT_GATE, ROLLOUT_ORDER, gateDocument, gateParameters } from "./mongo-rollout";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
@@ -254,6 +256,15 @@ export interface MongoClusterArgs {
     /** `documentdb` */
     parameterGroup?: Transform<aws.docdb.ClusterParameterGroupArgs>;
   };
+}
+
+/** What the rollout needs of a member. */
+interface MemberResources {
+  volume: aws.ebs.Volume;
+  instance: aws.ec2.Instance;
+  /** Its data volume attached and its name resolving: the member can run. */
+  ready: pulumi.Resource[];
+  revision: pulumi.Output<string>;
 }
 
 const COMPONENT = "toucan:aws:MongoCluster";
@@ -952,20 +963,29 @@ export class MongoCluster extends pulumi.ComponentResource {
     };
     const ami = args.amiId ?? this.latestAmazonLinux(s);
 
-    const volumes = s.memberHosts.map((host, index) =>
-      this.createMember(s, args, index, {
-        host,
+    // One member at a time, in rollout order, each behind the previous member's gate (mongo-rollout.ts).
+    const gateDocument = this.createGateDocument(s);
+    const volumes: aws.ebs.Volume[] = [];
+    let previousGate: pulumi.Resource | undefined;
+    for (const index of ROLLOUT_ORDER) {
+      const member = this.createMember(s, args, index, {
+        host: s.memberHosts[index],
         region,
         partition,
         ami,
         securityGroup,
         zone,
         ca,
-        shared: [keyFile, caSecret],
+        // The administrator's password too: a gate steps the primary down. (The keyfile every member
+        // holds already grants as much.)
+        shared: [keyFile, caSecret, passwords.admin],
         // Only the first member initiates the replica set and creates the users.
         users: index === 0 ? passwords : undefined,
-      }),
-    );
+        after: previousGate,
+      });
+      volumes[index] = member.volume;
+      previousGate = this.createGate(s, index, member, gateDocument, region, passwords.admin);
+    }
 
     const seeds = s.memberHosts.map((h) => `${h}:${MONGO_PORT}`);
     const uri = (user: string, password: pulumi.Output<string>) =>
@@ -1101,8 +1121,10 @@ export class MongoCluster extends pulumi.ComponentResource {
       ca: CertificateAuthority;
       shared: StoredSecret[];
       users?: { admin: GeneratedPassword; readWrite: GeneratedPassword; readOnly: GeneratedPassword };
+      /** The previous member's gate: this member changes only once it passed. */
+      after?: pulumi.Resource;
     },
-  ): aws.ebs.Volume {
+  ): MemberResources {
     const id = `${s.name}-member-${index + 1}`;
     const slot = s.memberSlots[index];
     const subnetId = args.subnetIds![slot];
@@ -1129,13 +1151,14 @@ export class MongoCluster extends pulumi.ComponentResource {
       ),
     );
 
-    const [keyFile, caSecret] = ctx.shared;
+    const [keyFile, caSecret, adminPassword] = ctx.shared;
     const users = ctx.users;
     const readable = [
       keyFile,
       caSecret,
       tlsSecret,
-      ...(users ? [users.admin, users.readWrite, users.readOnly] : []),
+      adminPassword,
+      ...(users ? [users.readWrite, users.readOnly] : []),
     ];
     const { profile, grants } = this.createInstanceRole(
       s,
@@ -1208,14 +1231,15 @@ export class MongoCluster extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          // The secrets' values and the role's grants must exist before the first boot reads them.
-          dependsOn: [...readable.map((r) => r.version), ...grants],
+          // The secrets' values and the role's grants must exist before the first boot reads them; the
+          // previous member's gate must have passed before this member changes.
+          dependsOn: [...readable.map((r) => r.version), ...grants, ...(ctx.after ? [ctx.after] : [])],
           // A new Amazon Linux release would replace every member at once: only an explicit amiId rolls them.
           ignoreChanges: args.amiId === undefined ? ["ami"] : [],
         },
       ),
     );
-    new aws.ec2.VolumeAttachment(
+    const attachment = new aws.ec2.VolumeAttachment(
       `${id}-data-attachment`,
       {
         instanceId: instance.id,
@@ -1226,12 +1250,64 @@ export class MongoCluster extends pulumi.ComponentResource {
       },
       { parent: this, deleteBeforeReplace: true },
     );
-    new aws.route53.Record(
+    const record = new aws.route53.Record(
       `${id}-dns`,
       { zoneId: ctx.zone.zoneId, name: ctx.host, type: "A", ttl: 30, records: [instance.privateIp] },
       { parent: this },
     );
-    return volume;
+    // Whatever changes the member changes this: a new value re-runs its gate.
+    const revision = pulumi
+      .all([userData, instance.instanceType, instance.ami])
+      .apply(([data, type, image]) =>
+        crypto.createHash("sha256").update(`${data}\n${type}\n${image}`).digest("hex").slice(0, 16),
+      );
+    return { volume, instance, ready: [attachment, record], revision };
+  }
+
+  /** The SSM document the gates run (mongo-rollout.ts). */
+  private createGateDocument(s: CommunitySettings): aws.ssm.Document {
+    return new aws.ssm.Document(
+      `${s.name}-gate`,
+      { documentType: "Command", documentFormat: "JSON", content: gateDocument(), tags: s.tags },
+      { parent: this },
+    );
+  }
+
+  /**
+   * The gate after a member: `pulumi up` waits until the member is a caught-up secondary (and, before the
+   * primary's turn, until it stepped down). A new revision replaces the association, which runs it again.
+   */
+  private createGate(
+    s: CommunitySettings,
+    index: number,
+    member: MemberResources,
+    document: aws.ssm.Document,
+    region: pulumi.Output<string>,
+    adminPassword: StoredSecret,
+  ): aws.ssm.Association {
+    const params = pulumi
+      .all([region, adminPassword.secret.arn, member.revision])
+      .apply(([r, arn, revision]) =>
+        gateParameters(index, s.memberHosts, mongoSeries(s.version) ?? "", DEFAULT_GATE, {
+          region: r,
+          adminSecretArn: arn,
+          adminUser: COMMUNITY_USERS.admin,
+          revision,
+        }),
+      );
+    return new aws.ssm.Association(
+      `${s.name}-member-${index + 1}-gate`,
+      {
+        name: document.name,
+        documentVersion: document.latestVersion,
+        targets: [{ key: "InstanceIds", values: [member.instance.id] }],
+        parameters: params.apply((p) => ({ ...p }) as Record<string, string>),
+        maxConcurrency: "1",
+        maxErrors: "0",
+        waitForSuccessTimeoutSeconds: DEFAULT_GATE.timeoutSeconds + 600,
+      },
+      { parent: this, dependsOn: member.ready, replaceOnChanges: ["parameters", "targets"] },
+    );
   }
 
   /** The AZ of a member; when AZs are outputs, their distinctness is checked once they are known. */

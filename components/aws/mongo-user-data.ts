@@ -297,7 +297,8 @@ configure_replica_set() {
     # No member knows a replica set: a new cluster. Start it with this member alone, so that it is
     # surely the primary that may create the first user (localhost exception).
     log "initiating replica set $REPLICA_SET"
-    mongo_eval "$LOCAL" "rs.initiate({ _id: '$REPLICA_SET', members: [{ _id: 0, host: '$SELF_HOST:$PORT' }] })"
+    # Priority 2: the first member is the primary whenever it is healthy, and changes reach it last.
+    mongo_eval "$LOCAL" "rs.initiate({ _id: '$REPLICA_SET', members: [{ _id: 0, host: '$SELF_HOST:$PORT', priority: 2 }] })"
     retry 60 5 is_primary "$LOCAL" || die "this member did not become primary"
   fi
   admin_password=$(retry 30 10 secret_value "$ADMIN_PASSWORD_SECRET")

@@ -34,6 +34,8 @@ export interface RecordedResource {
   retainOnDelete: boolean;
   ignoreChanges: string[];
   deleteBeforeReplace: boolean;
+  /** Properties whose change replaces the resource (the `replaceOnChanges` option). */
+  replaceOnChanges: string[];
   aliases: unknown[];
   /**
    * The URNs the aliases stand for: state under one of them is this resource's (a renamed or moved resource
@@ -242,6 +244,7 @@ interface RequestLike {
   getRetainondelete(): boolean;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getReplaceonchangesList(): string[];
   getCustomtimeouts?(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getAliasesList(): { toObject(): unknown }[];
   getAliasurnsList(): string[];
@@ -418,6 +421,7 @@ export function startRecording(options: RecordOptions = {}): Recording {
       retainOnDelete: req.getRetainondelete(),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      replaceOnChanges: req.getReplaceonchangesList(),
       customTimeouts: customTimeoutsOf(req),
       aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a) => a.toObject())],
       aliasUrns: [

@@ -29,6 +29,20 @@ export const module: AttributeModule = {
     "aws:route53/zone:Zone": "Z",
   },
   attributes: {
+    // An SSM document's name is its id; a new document is at version 1.
+    "aws:ssm/document:Document": ({ id, region, accountId, inputs }) => ({
+      name: str(inputs.name) ?? id,
+      arn: `arn:aws:ssm:${region}:${accountId}:document/${str(inputs.name) ?? id}`,
+      latestVersion: "1",
+      defaultVersion: "1",
+      documentVersion: "1",
+      status: "Active",
+      owner: accountId,
+    }),
+    "aws:ssm/association:Association": ({ id, region, accountId }) => ({
+      associationId: id,
+      arn: `arn:aws:ssm:${region}:${accountId}:association/${id}`,
+    }),
     "aws:ebs/volume:Volume": ({ id, region, accountId, inputs }) => ({
       arn: `arn:aws:ec2:${region}:${accountId}:volume/${id}`,
       iops: inputs.iops ?? (inputs.type === "gp3" ? 3000 : undefined),
