@@ -293,6 +293,7 @@ export function toucanArgsFromConfig(
     },
     ...staticFrontendFromConfig(config),
     ...ssoFromConfig(config, true),
+    ...(mongoEngine === "community" ? preUpgradeBackupFromConfig(config) : {}),
     protect: config.bool("protect"),
   };
 }
@@ -327,6 +328,16 @@ function ssoFromConfig(
     return { id: match[1], type: match[2] as "SAML2" | "OIDC", ...(match[3] ? { name: match[3] } : {}) };
   });
   return { sso: { providers, ...(cognitoPrefix ? { cognito: { domainPrefix: cognitoPrefix } } : {}) } };
+}
+
+/** `preUpgradeBackup` (on by default) and `preUpgradeBackupStorage` (the file system too). */
+function preUpgradeBackupFromConfig(
+  config: ConfigReader,
+): Pick<import("./aws/toucan").ToucanArgs, "preUpgradeBackup"> {
+  const on = config.bool("preUpgradeBackup");
+  const storage = config.bool("preUpgradeBackupStorage");
+  if (on === false) return { preUpgradeBackup: false };
+  return storage ? { preUpgradeBackup: { storage: true } } : {};
 }
 
 /** `frontendMode: static` serves the frontend from S3 + CloudFront (files from the image, or a folder). */
@@ -409,10 +420,13 @@ const KEY_MODES: Record<string, string> = {
   ),
   ...Object.fromEntries(["frontendAssetsDir", "mixpanelAnalyticsId"].map((k) => [k, "frontendMode: static"])),
   ...Object.fromEntries(
-    ["mongoVersion", "mongoInstanceType", "mongoVolumeSizeGiB"].map((k) => [
-      k,
-      "mongoEngine: community (the default)",
-    ]),
+    [
+      "mongoVersion",
+      "mongoInstanceType",
+      "mongoVolumeSizeGiB",
+      "preUpgradeBackup",
+      "preUpgradeBackupStorage",
+    ].map((k) => [k, "mongoEngine: community (the default)"]),
   ),
   documentdbInstanceClass: "mongoEngine: documentdb",
   ...Object.fromEntries(

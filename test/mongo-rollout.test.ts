@@ -11,6 +11,7 @@ import {
   renderGateScript,
 } from "../components/aws/mongo-rollout";
 import { Toucan, ToucanArgs } from "../components/aws/toucan";
+import { renderPreUpgradeBackupScript } from "../components/aws/pre-upgrade-backup";
 import { Recording, RecordedResource, record } from "../components/planner/recorder";
 import { assertUntouched, compareRecordings } from "./support/day2";
 
@@ -186,7 +187,14 @@ describe("A routine backend version bump (Toucan)", () => {
     // The task definitions get new revisions (and their services roll to them: the recording keeps a
     // task definition's ARN across revisions, so the services show no change of their own here).
     const types = new Set(Object.keys(change.changed).map((u) => u.split("::")[2].split("$").pop()));
-    assert.deepEqual([...types].sort(), ["aws:ecs/taskDefinition:TaskDefinition"]);
+    assert.deepEqual([...types].sort(), [
+      "aws:ecs/taskDefinition:TaskDefinition",
+      "aws:ssm/association:Association",
+    ]);
+    // The association that changes is the pre-upgrade backup's (it runs again for the new version).
+    const association = v2.one(ASSOCIATION, "t-pre-upgrade-backup");
+    assert.deepEqual(change.changed[association.urn], ["parameters"]);
+    assert.equal((association.inputs.parameters as Record<string, string>).version, "v100.6.0");
   });
 });
 
@@ -384,5 +392,132 @@ echo SECONDARY >"$STUB/${HOSTS[0]}.state"; rm -f "$STUB/${HOSTS[0]}.state.n"`,
     assert.equal(r.status, 1);
     assert.match(r.stderr, /member mongo-3.db.toucan.internal runs MongoDB 7.0.14, not 8.0/);
     assert.doesNotMatch(r.calls, /fcv/);
+  });
+});
+
+describe("The backup before a backend version change", function () {
+  this.timeout(30_000);
+  const base: ToucanArgs = {
+    version: "v100.5.1",
+    frontendDomain: "toucan.example.com",
+    backendDomain: "api-toucan.example.com",
+    zoneId: "Z0123456789EXAMPLE",
+  };
+
+  it("runs on the second Mongo member, backs up its data volume into the stack's vault, and the backend waits", async () => {
+    const { recording } = await record(() => new Toucan("t", base), { region: "eu-west-1" });
+    const association = recording.one(ASSOCIATION, "t-pre-upgrade-backup");
+    const params = association.inputs.parameters as Record<string, string>;
+    const member2 = recording.one(INSTANCE, "t-mongo-member-2");
+    assert.deepEqual(association.inputs.targets, [{ key: "InstanceIds", values: [member2.outputs.id] }]);
+    assert.equal(params.version, "v100.5.1");
+    assert.equal(
+      params.resourceArns,
+      recording.one("aws:ebs/volume:Volume", "t-mongo-member-2-data").outputs.arn,
+    );
+    assert.equal(params.vaultName, recording.one("aws:backup/vault:Vault").outputs.name);
+    assert.equal(association.inputs.waitForSuccessTimeoutSeconds, 4 * 3600);
+    assert.deepEqual(association.replaceOnChanges, ["parameters", "targets"]);
+    const service = recording.one("aws:ecs/service:Service", "t-backend-service");
+    assert.ok(service.dependencies.includes(association.urn), "the backend service waits for the backup");
+    const frontend = recording.one("aws:ecs/service:Service", "t-frontend-service");
+    assert.ok(!frontend.dependencies.includes(association.urn));
+    const grant = recording.one("aws:iam/rolePolicy:RolePolicy", "t-pre-upgrade-backup");
+    const policy = JSON.parse(grant.inputs.policy as string) as {
+      Statement: { Action: string; Resource: string }[];
+    };
+    assert.deepEqual(
+      policy.Statement.map((st) => [st.Action, st.Resource]),
+      [
+        ["backup:StartBackupJob", recording.one("aws:backup/vault:Vault").outputs.arn],
+        ["backup:DescribeBackupJob", "*"],
+        ["iam:PassRole", params.roleArn],
+      ],
+    );
+  });
+
+  it("adds the file system with { storage: true }, and is left out with false", async () => {
+    const withStorage = (
+      await record(() => new Toucan("t", { ...base, preUpgradeBackup: { storage: true } }), {
+        region: "eu-west-1",
+      })
+    ).recording;
+    const arns = (
+      withStorage.one(ASSOCIATION, "t-pre-upgrade-backup").inputs.parameters as Record<string, string>
+    ).resourceArns.split(" ");
+    assert.equal(arns.length, 2);
+    assert.equal(arns[1], withStorage.one("aws:efs/fileSystem:FileSystem").outputs.arn);
+    const off = (
+      await record(() => new Toucan("t", { ...base, preUpgradeBackup: false }), { region: "eu-west-1" })
+    ).recording;
+    assert.equal(off.byType(ASSOCIATION).filter((a) => a.name === "t-pre-upgrade-backup").length, 0);
+  });
+
+  /** Runs the script with a stub `aws` whose backup jobs end in the given states. */
+  function runBackup(states: string[]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-"));
+    fs.mkdirSync(path.join(dir, "bin"));
+    fs.writeFileSync(
+      path.join(dir, "bin", "aws"),
+      `#!/bin/bash
+echo "$*" >>"${dir}/calls"
+case "$*" in
+  *start-backup-job*) echo "job-$(wc -l <"${dir}/calls")" ;;
+  *StatusMessage*) echo "Insufficient privileges to perform this action" ;;
+  *describe-backup-job*)
+    n=$(cat "${dir}/n" 2>/dev/null || echo 0); echo $((n + 1)) >"${dir}/n"
+    states=(${states.join(" ")}); i=$((n < \${#states[@]} ? n : \${#states[@]} - 1)); echo "\${states[$i]}" ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const script = path.join(dir, "backup.sh");
+    fs.writeFileSync(script, renderPreUpgradeBackupScript());
+    const run = spawnSync(
+      "bash",
+      [
+        script,
+        "eu-west-1",
+        "t-backups-vault",
+        "arn:aws:iam::123456789012:role/t-backups",
+        "v100.6.0",
+        "arn:aws:ec2:eu-west-1:123456789012:volume/vol-0123456789abcdef0",
+      ],
+      {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+          TOUCAN_BACKUP_POLL_SECONDS: "0",
+        },
+      },
+    );
+    return { ...run, calls: fs.readFileSync(path.join(dir, "calls"), "utf8") };
+  }
+
+  it("passes shellcheck", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "backup-")), "backup.sh");
+    fs.writeFileSync(file, renderPreUpgradeBackupScript());
+    execFileSync("shellcheck", ["-s", "bash", file], { encoding: "utf8", stdio: "pipe" });
+  });
+
+  it("starts a job into the vault with the backup role and waits until it completed", () => {
+    const run = runBackup(["CREATED", "RUNNING", "RUNNING", "COMPLETED"]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.calls,
+      /backup start-backup-job --region eu-west-1 --backup-vault-name t-backups-vault --resource-arn arn:aws:ec2:eu-west-1:123456789012:volume\/vol-0123456789abcdef0 --iam-role-arn arn:aws:iam::123456789012:role\/t-backups/,
+    );
+    assert.equal(run.calls.match(/describe-backup-job/g)?.length, 4);
+    assert.match(run.stdout, /1 backup\(s\) completed in \d+ s: the backend can move to v100.6.0/);
+  });
+
+  it("fails pulumi up when a job fails, saying why and how to go on", () => {
+    const run = runBackup(["RUNNING", "FAILED"]);
+    assert.equal(run.status, 1);
+    assert.match(
+      run.stderr,
+      /backup job job-1 ended FAILED \(Insufficient privileges to perform this action\): the backend stays on its version.*preUpgradeBackup to false/,
+    );
   });
 });

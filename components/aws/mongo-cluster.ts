@@ -265,6 +265,7 @@ interface MemberResources {
   /** Its data volume attached and its name resolving: the member can run. */
   ready: pulumi.Resource[];
   revision: pulumi.Output<string>;
+  roleName: pulumi.Output<string>;
 }
 
 const COMPONENT = "toucan:aws:MongoCluster";
@@ -799,6 +800,13 @@ interface Exposed {
   adminPasswordSecretArn: pulumi.Output<string> | undefined;
   /** `community`: ARNs of the members' data volumes (what a backup plan selects). */
   dataVolumeArns?: pulumi.Output<string[]>;
+  backupAgent?: BackupAgent;
+}
+
+/** The member that starts on-demand backups (through SSM), and its instance role. */
+export interface BackupAgent {
+  instanceId: pulumi.Output<string>;
+  roleName: pulumi.Output<string>;
 }
 
 interface StoredSecret {
@@ -879,6 +887,8 @@ export class MongoCluster extends pulumi.ComponentResource {
 
   /** `community`: ARNs of the members' data volumes, for a backup plan; undefined for other engines. */
   readonly dataVolumeArns: pulumi.Output<string[]> | undefined;
+  /** `community`: the member that runs on-demand backups (a secondary), for the pre-upgrade backup. */
+  readonly backupAgent: BackupAgent | undefined;
 
   private readonly transforms: NonNullable<MongoClusterArgs["transform"]>;
 
@@ -909,6 +919,7 @@ export class MongoCluster extends pulumi.ComponentResource {
     this.hosts = exposed.hosts;
     this.adminPasswordSecretArn = exposed.adminPasswordSecretArn;
     this.dataVolumeArns = exposed.dataVolumeArns;
+    this.backupAgent = exposed.backupAgent;
     this.registerOutputs({
       mongodbHost: this.mongodbHost,
       mongodbReadonlyHost: this.mongodbReadonlyHost,
@@ -966,6 +977,7 @@ export class MongoCluster extends pulumi.ComponentResource {
     // One member at a time, in rollout order, each behind the previous member's gate (mongo-rollout.ts).
     const gateDocument = this.createGateDocument(s);
     const volumes: aws.ebs.Volume[] = [];
+    const members: MemberResources[] = [];
     let previousGate: pulumi.Resource | undefined;
     for (const index of ROLLOUT_ORDER) {
       const member = this.createMember(s, args, index, {
@@ -984,6 +996,7 @@ export class MongoCluster extends pulumi.ComponentResource {
         after: previousGate,
       });
       volumes[index] = member.volume;
+      members[index] = member;
       previousGate = this.createGate(s, index, member, gateDocument, region, passwords.admin);
     }
 
@@ -1016,6 +1029,8 @@ export class MongoCluster extends pulumi.ComponentResource {
       hosts: pulumi.output(s.memberHosts),
       adminPasswordSecretArn: passwords.admin.secret.arn,
       dataVolumeArns: pulumi.all(volumes.map((v) => v.arn)),
+      // The second member: a secondary whenever the first is healthy (priority 2), and changed first.
+      backupAgent: { instanceId: members[1].instance.id, roleName: members[1].roleName },
     };
   }
 
@@ -1160,7 +1175,7 @@ export class MongoCluster extends pulumi.ComponentResource {
       adminPassword,
       ...(users ? [users.readWrite, users.readOnly] : []),
     ];
-    const { profile, grants } = this.createInstanceRole(
+    const { profile, grants, role } = this.createInstanceRole(
       s,
       id,
       ctx.partition,
@@ -1261,7 +1276,7 @@ export class MongoCluster extends pulumi.ComponentResource {
       .apply(([data, type, image]) =>
         crypto.createHash("sha256").update(`${data}\n${type}\n${image}`).digest("hex").slice(0, 16),
       );
-    return { volume, instance, ready: [attachment, record], revision };
+    return { volume, instance, ready: [attachment, record], revision, roleName: role.name };
   }
 
   /** The SSM document the gates run (mongo-rollout.ts). */
@@ -1366,7 +1381,7 @@ export class MongoCluster extends pulumi.ComponentResource {
     region: pulumi.Output<string>,
     readable: StoredSecret[],
     kmsKeyId: pulumi.Input<string> | undefined,
-  ): { profile: aws.iam.InstanceProfile; grants: pulumi.Resource[] } {
+  ): { profile: aws.iam.InstanceProfile; grants: pulumi.Resource[]; role: aws.iam.Role } {
     const role = new aws.iam.Role(
       ...applyTransform(
         this.transforms.role,
@@ -1421,7 +1436,7 @@ export class MongoCluster extends pulumi.ComponentResource {
       { role: role.name, tags: s.tags },
       { parent: this },
     );
-    return { profile, grants: [ssm, secrets] };
+    return { profile, grants: [ssm, secrets], role };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ import {
 import { Toolbox, ToolboxArgs, validateToolboxArgs } from "./toolbox";
 import { Backups, BackupsArgs, validateBackupsArgs } from "./backups";
 import { toolboxImage } from "../core/toolbox";
+import { createPreUpgradeBackup } from "./pre-upgrade-backup";
 import {
   API_PATH_PREFIX,
   apiBaseRoute,
@@ -245,6 +246,15 @@ export interface ToucanArgs extends ToucanVersionArgs {
    * @default on
    */
   backups?: false | Omit<BackupsArgs, "resources" | "protect" | "tags" | "resourcesUseCustomerKeys">;
+  /**
+   * Before a backend version change (the backend migrates the database at boot), back up the Mongo data
+   * (and with `{ storage: true }` the EFS file system too: large file systems take long) into the backup
+   * vault; the new backend tasks start only once the backups completed, and `pulumi up` shows how long
+   * they took. Community engine with `backups` on (DocumentDB, Redis and Atlas keep their own snapshots).
+   * `false` upgrades without it.
+   * @default true with the community engine and backups on
+   */
+  preUpgradeBackup?: boolean | { storage?: boolean };
   /**
    * The vendor's backup toolbox as ECS tasks: `toucan_backup` of one small app to a private S3 bucket and
    * `toucan_restore` from it (with `adminCredentialsSecretArn`), with the storage mounted at `/storage`;
@@ -1098,6 +1108,16 @@ export class Toucan extends pulumi.ComponentResource {
     refs.cluster = args.cluster ?? this.createCluster(name, tags);
     if (args.backend?.bakeConnectors)
       refs.backendImage = this.bakeConnectors(name, plan, args.backend.extraConnectors!, tags);
+    if (args.backups !== false) {
+      const volumes = this.mongo.dataVolumeArns ?? pulumi.output([] as string[]);
+      const resources = pulumi
+        .all([volumes, this.storage.fileSystemArn])
+        .apply(([arns, fileSystem]) => [...arns, fileSystem]);
+      this.backups = new Backups(`${name}-backups`, backupsArgsFor(args, resources, protect, tags), child);
+    }
+    // The backend's service waits for the backup taken before a version change, as for the data tier.
+    const preUpgradeBackup = this.backupBeforeUpgrade(name, args, plan, tags);
+    if (preUpgradeBackup) refs.dataTier = [...refs.dataTier, preUpgradeBackup];
     this.backend = new ToucanService(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags), child);
     if (plan.staticFrontend && plan.sameDomain) this.admitCloudFront(name);
     if (plan.staticFrontend) {
@@ -1120,13 +1140,6 @@ export class Toucan extends pulumi.ComponentResource {
 
     if (args.zoneId !== undefined) this.publishRecords(name, args, plan, args.zoneId);
 
-    if (args.backups !== false) {
-      const volumes = this.mongo.dataVolumeArns ?? pulumi.output([] as string[]);
-      const resources = pulumi
-        .all([volumes, this.storage.fileSystemArn])
-        .apply(([arns, fileSystem]) => [...arns, fileSystem]);
-      this.backups = new Backups(`${name}-backups`, backupsArgsFor(args, resources, protect, tags), child);
-    }
     if (plan.toolbox) {
       refs.storage = {
         fileSystemId: this.storage.fileSystemId,
@@ -1185,6 +1198,32 @@ export class Toucan extends pulumi.ComponentResource {
       ssoProviders: this.ssoProviders,
       ssoProviderBlocks: this.ssoProviderBlocks,
       toolboxCommands: this.toolboxCommands,
+    });
+  }
+
+  /** The backup before a backend version change (pre-upgrade-backup.ts), when it applies. */
+  private backupBeforeUpgrade(
+    name: string,
+    args: ToucanArgs,
+    plan: Plan,
+    tags: Record<string, string>,
+  ): pulumi.Resource | undefined {
+    const agent = this.mongo.backupAgent;
+    if (args.preUpgradeBackup === false || !this.backups || !agent || !this.mongo.dataVolumeArns)
+      return undefined;
+    const withStorage = typeof args.preUpgradeBackup === "object" && args.preUpgradeBackup.storage === true;
+    const resourceArns = pulumi
+      .all([this.mongo.dataVolumeArns, this.storage.fileSystemArn])
+      // One member's volume holds all the data; the journal is on it, so its snapshot is crash-consistent.
+      .apply(([volumes, fileSystem]) => [volumes[1], ...(withStorage ? [fileSystem] : [])]);
+    return createPreUpgradeBackup(this, name, {
+      agent,
+      version: plan.backendVersion ?? plan.backendImage,
+      vaultName: this.backups.vaultName,
+      vaultArn: this.backups.vaultArn,
+      roleArn: this.backups.roleArn,
+      resourceArns,
+      tags,
     });
   }
 
