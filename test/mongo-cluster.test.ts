@@ -543,7 +543,8 @@ describe("MongoCluster (community options)", () => {
         [1, 2, 3].map((i) => `mongo-${i}.db.corp.internal:27017`),
       );
       assert.equal(mongo.tlsCAFile, "/certs/ca.pem");
-      const script = recording.one(INSTANCE, "db-member-1").inputs.userData as string;
+      // m7i.large: an x86_64 member, named so.
+      const script = recording.one(INSTANCE, "db-member-1-x86_64").inputs.userData as string;
       assert.ok(script.includes("REPLICA_SET='toucan'"));
       assert.ok(
         script.includes("RW_ROLE='readWriteAnyDatabase'") && script.includes("RO_ROLE='readAnyDatabase'"),

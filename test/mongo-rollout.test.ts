@@ -521,3 +521,31 @@ esac
     );
   });
 });
+
+describe("Changing the Mongo members' architecture (t4g to m7i)", () => {
+  it("builds new instances from the x86_64 AMI, one member at a time, and keeps the data volumes", async () => {
+    const arm = await cluster({ instanceType: "t4g.medium" });
+    const x86 = await cluster({ instanceType: "m7i.large" });
+    const change = compareRecordings(arm, x86);
+    assertUntouched(change, "aws:ebs/volume:Volume");
+    for (const m of [1, 2, 3]) {
+      const instance = x86.one(INSTANCE, `db-member-${m}-x86_64`);
+      assert.equal(instance.inputs.instanceType, "m7i.large");
+      assert.ok(change.created.includes(instance.urn));
+      assert.ok(change.deleted.includes(arm.one(INSTANCE, `db-member-${m}`).urn));
+    }
+    const amiLookups = x86.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
+    assert.deepEqual(
+      amiLookups.map((i) => i.inputs.name),
+      ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"],
+    );
+    const ami = x86.one(INSTANCE, "db-member-1-x86_64").inputs.ami;
+    assert.notEqual(ami, arm.one(INSTANCE, "db-member-1").inputs.ami);
+    // Still one member at a time: member 1's new instance waits for member 3's gate.
+    assert.ok(
+      waitsFor(x86, x86.one(INSTANCE, "db-member-1-x86_64")).has(
+        x86.one(ASSOCIATION, "db-member-3-gate").urn,
+      ),
+    );
+  });
+});

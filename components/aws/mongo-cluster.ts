@@ -1220,7 +1220,12 @@ export class MongoCluster extends pulumi.ComponentResource {
     const instance = new aws.ec2.Instance(
       ...applyTransform(
         this.transforms.instance,
-        id,
+        // An instance of the other architecture is another resource: it is created from that
+        // architecture's AMI (the lookup's drift is ignored on a resource, not across resources), takes
+        // the data volume over, and the old one goes; in rollout order, behind the gates like any change.
+        instanceArchitecture(s.instanceType) === "arm64"
+          ? id
+          : `${id}-${instanceArchitecture(s.instanceType)}`,
         {
           ami: ctx.ami,
           instanceType: s.instanceType,
