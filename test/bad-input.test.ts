@@ -557,6 +557,20 @@ describe("Bad input never reaches AWS (components, as a program calls them)", ()
       says: /us-east-1/,
     },
     {
+      title: "a Network azCount above the region's AZs (no lookup needed)",
+      region: "eu-west-3",
+      build: () => new Network("n", { azCount: 4 }),
+      names: "azCount",
+      says: /is 4: is more than the 3 Availability Zones of eu-west-3.*set azCount to 3 or less/s,
+    },
+    {
+      title: "a Toucan whose network asks more AZs than the region has",
+      region: "eu-west-1",
+      build: () => new Toucan("t", { ...BASE, network: { azCount: 5 } }),
+      names: "azCount",
+      says: /is more than the 3 Availability Zones of eu-west-1/,
+    },
+    {
       title: "an existing VPC's AZs of another region",
       region: "eu-west-1",
       build: () =>

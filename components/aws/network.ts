@@ -99,6 +99,30 @@ export interface NetworkArgs {
 
 const COMPONENT = "toucan:aws:Network";
 
+/**
+ * How many Availability Zones each Region has at most (AWS, "Regions and Zones"; an account may see fewer,
+ * which the lookup then finds at deployment). An `azCount` above it is refused before anything registers.
+ */
+const REGION_AZ_COUNTS: Record<string, number> = {
+  "us-east-1": 6,
+  "us-east-2": 3,
+  "us-west-1": 3,
+  "us-west-2": 4,
+  "ca-central-1": 4,
+  "sa-east-1": 3,
+  "eu-west-1": 3,
+  "eu-west-2": 3,
+  "eu-west-3": 3,
+  "eu-central-1": 3,
+  "eu-north-1": 3,
+  "ap-south-1": 3,
+  "ap-southeast-1": 3,
+  "ap-southeast-2": 3,
+  "ap-northeast-1": 4,
+  "ap-northeast-2": 4,
+  "ap-northeast-3": 3,
+};
+
 interface NormalizedArgs {
   vpc: Cidr;
   subnetPrefix: number;
@@ -240,6 +264,15 @@ export function validateNetworkArgs(name: string, args: NetworkArgs): Normalized
     explicitAzs ?? azCount,
     "spreads the network over fewer than 2 Availability Zones, so it cannot survive the loss of one",
     "use at least 2 AZs (3 is the default and what a 3-member Mongo replica set needs)",
+  );
+  const region = configuredRegion();
+  const regionAzs = region ? REGION_AZ_COUNTS[region] : undefined;
+  checks.require(
+    explicitAzs !== undefined || regionAzs === undefined || azCount <= regionAzs,
+    "azCount",
+    azCount,
+    `is more than the ${regionAzs} Availability Zones of ${region}`,
+    `set azCount to ${regionAzs} or less, or deploy to another region`,
   );
   if (explicitAzs) {
     checks.require(
