@@ -26,6 +26,9 @@ export { MongoCluster } from "./aws/mongo-cluster";
 export type { MongoClusterArgs, MongoEngine, MongoClusterUris, DocumentDbUser } from "./aws/mongo-cluster";
 export type { MongoUriParts } from "./core/mongo-uri";
 
+export { Monitoring, ALARM_SPECS } from "./aws/monitoring";
+export type { MonitoringArgs, MonitoredResources, AlarmSpec, AlarmKind } from "./aws/monitoring";
+
 export { RedisCache } from "./aws/redis-cache";
 export type { RedisCacheArgs, RedisEngine, ExistingRedis, RedisConnection } from "./aws/redis-cache";
 

@@ -295,6 +295,14 @@ export function toucanArgsFromConfig(
     ...ssoFromConfig(config, true),
     ...(mongoEngine === "community" ? preUpgradeBackupFromConfig(config) : {}),
     protect: config.bool("protect"),
+    monitoring:
+      config.bool("monitoring") === false
+        ? false
+        : {
+            emails: config.list("alarmEmails"),
+            httpsEndpoints: config.list("alarmHttpsEndpoints"),
+            topicArn: config.str("alarmTopicArn"),
+          },
   };
 }
 

@@ -889,6 +889,10 @@ export class MongoCluster extends pulumi.ComponentResource {
   readonly dataVolumeArns: pulumi.Output<string[]> | undefined;
   /** `community`: the member that runs on-demand backups (a secondary), for the pre-upgrade backup. */
   readonly backupAgent: BackupAgent | undefined;
+  /** `community`: the members' EC2 instance ids (alarms watch their status checks). */
+  readonly memberInstanceIds: pulumi.Output<string>[] = [];
+  /** `documentdb`: the instances' identifiers (alarms watch their CPU, memory and replica lag). */
+  readonly documentdbInstanceIds: pulumi.Output<string>[] = [];
 
   private readonly transforms: NonNullable<MongoClusterArgs["transform"]>;
 
@@ -1259,6 +1263,7 @@ export class MongoCluster extends pulumi.ComponentResource {
         },
       ),
     );
+    this.memberInstanceIds.push(instance.id);
     const attachment = new aws.ec2.VolumeAttachment(
       `${id}-data-attachment`,
       {
@@ -1532,7 +1537,7 @@ export class MongoCluster extends pulumi.ComponentResource {
     );
     const azs = args.availabilityZones!;
     for (let i = 0; i < s.instanceCount; i++) {
-      new aws.docdb.ClusterInstance(
+      const instance = new aws.docdb.ClusterInstance(
         ...applyTransform(
           this.transforms.clusterInstance,
           `${s.name}-instance-${i + 1}`,
@@ -1548,6 +1553,7 @@ export class MongoCluster extends pulumi.ComponentResource {
           { parent: this },
         ),
       );
+      this.documentdbInstanceIds.push(instance.identifier);
     }
 
     const uri = (

@@ -574,6 +574,8 @@ export class RedisCache extends pulumi.ComponentResource {
   readonly urlSecretArn: pulumi.Output<string>;
   /** Security group of the cache (undefined with `existing`). Add rules to admit more clients. */
   readonly securityGroupId: pulumi.Output<string> | undefined;
+  /** The replication group's member clusters (`<id>-001` is the first primary); none for an existing cache. */
+  readonly memberClusterIds: pulumi.Output<string>[] = [];
 
   private readonly transforms: NonNullable<RedisCacheArgs["transform"]>;
 
@@ -600,6 +602,10 @@ export class RedisCache extends pulumi.ComponentResource {
       this.readerEndpoint = group.readerEndpointAddress;
       this.port = group.port.apply((port) => port ?? REDIS_PORT);
       this.securityGroupId = securityGroup.id;
+      // ElastiCache names a replication group's member clusters <id>-001, <id>-002, ...
+      for (let i = 1; i <= 1 + settings.numReplicas; i++) {
+        this.memberClusterIds.push(pulumi.interpolate`${group.id}-${String(i).padStart(3, "0")}`);
+      }
     }
 
     this.authTokenSecretArn = this.authToken

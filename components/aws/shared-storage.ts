@@ -529,6 +529,8 @@ export class SharedStorage extends pulumi.ComponentResource {
   readonly accessPointArn: pulumi.Output<string>;
   /** Security group of the mount targets (`existing.securityGroupId`, or undefined, with `existing`). */
   readonly securityGroupId: pulumi.Output<string> | undefined;
+  /** The modes of a file system this component made (what its CloudWatch metrics depend on). */
+  readonly modes: { performanceMode: string; throughputMode: string } | undefined;
 
   private readonly transforms: NonNullable<SharedStorageArgs["transform"]>;
 
@@ -550,6 +552,7 @@ export class SharedStorage extends pulumi.ComponentResource {
         this.accessPointArn = accessPoint.arn;
       }
       this.securityGroupId = e.securityGroupId === undefined ? undefined : pulumi.output(e.securityGroupId);
+      this.modes = undefined;
     } else {
       const fileSystem: FileSystemRef =
         settings.restoredFileSystemId !== undefined
@@ -568,6 +571,10 @@ export class SharedStorage extends pulumi.ComponentResource {
       this.accessPointId = accessPoint.id;
       this.accessPointArn = accessPoint.arn;
       this.securityGroupId = securityGroup.id;
+      this.modes =
+        settings.restoredFileSystemId === undefined
+          ? { performanceMode: settings.performanceMode, throughputMode: settings.throughputMode }
+          : undefined;
     }
 
     this.registerOutputs({

@@ -43,6 +43,7 @@ import {
 } from "./single-sign-on";
 import { Toolbox, ToolboxArgs, validateToolboxArgs } from "./toolbox";
 import { Backups, BackupsArgs, validateBackupsArgs } from "./backups";
+import { Monitoring, MonitoringArgs, MonitoredResources, validateMonitoringArgs } from "./monitoring";
 import { toolboxImage } from "../core/toolbox";
 import { createPreUpgradeBackup } from "./pre-upgrade-backup";
 import {
@@ -274,6 +275,13 @@ export interface ToucanArgs extends ToucanVersionArgs {
         | "logRetentionDays"
         | "transform"
       >;
+  /**
+   * CloudWatch alarms on every tier (load balancer, services, cache, storage, Mongo members or DocumentDB,
+   * CloudFront, backups) notifying an SNS topic (subscriptions from `emails` / `httpsEndpoints`, or an
+   * existing `topicArn`), and one dashboard laid out by tier. `false` leaves them out.
+   * @default on
+   */
+  monitoring?: false | Omit<MonitoringArgs, "resources" | "tags">;
   /**
    * Private registry credentials (a Secrets Manager secret with `username` and `password`) for custom images.
    */
@@ -972,6 +980,14 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
         if (plan.toolbox)
           validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
       },
+      () => {
+        if (args.monitoring !== undefined && args.monitoring !== false) {
+          validateMonitoringArgs(`${name}-monitoring`, {
+            ...args.monitoring,
+            resources: plan.staticFrontend ? { distributionId: "planned" } : {},
+          });
+        }
+      },
     ]);
     return plan;
   };
@@ -1033,6 +1049,8 @@ export class Toucan extends pulumi.ComponentResource {
   readonly screenshot?: ToucanService;
   /** The AWS Backup vault and plan (see `backups`). */
   readonly backups?: Backups;
+  /** Alarms, their SNS topic and the dashboard (unless `monitoring: false`). */
+  readonly monitoring?: Monitoring;
   /** The backup toolbox's tasks (see `toolbox`). */
   readonly toolbox?: Toolbox;
   /** `backup`, `list` (and `restore`): the commands that run the toolbox and list its dumps. */
@@ -1154,6 +1172,13 @@ export class Toucan extends pulumi.ComponentResource {
         ...(this.toolbox.restoreCommand ? { restore: this.toolbox.restoreCommand } : {}),
       });
     }
+    if (args.monitoring !== false) {
+      this.monitoring = new Monitoring(
+        `${name}-monitoring`,
+        { ...(args.monitoring ?? {}), resources: this.monitoredResources(args, plan), tags },
+        child,
+      );
+    }
     if (args.sso) {
       this.sso = new SingleSignOn(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags), child);
       this.ssoProviders = this.sso.providers;
@@ -1266,6 +1291,39 @@ export class Toucan extends pulumi.ComponentResource {
         );
       }
     }
+  }
+
+  /** What the alarms watch: the ids CloudWatch uses as dimensions, per tier. */
+  private monitoredResources(args: ToucanArgs, plan: Plan): MonitoredResources {
+    const lb = this.loadBalancer;
+    const dedicated = !plan.staticFrontend && (args.loadBalancer?.mode ?? "shared") === "dedicated";
+    const tiers = Object.keys(lb.targetGroupArnSuffixes);
+    const services: MonitoredResources["services"] = {};
+    for (const [tier, service] of Object.entries({
+      backend: this.backend,
+      frontend: this.frontend,
+      screenshot: this.screenshot,
+    })) {
+      if (service) services[tier] = { clusterName: service.clusterName, serviceName: service.serviceName };
+    }
+    return {
+      loadBalancers: dedicated
+        ? Object.fromEntries(tiers.map((t) => [t, lb.loadBalancerArnSuffixes[t]]))
+        : { shared: lb.loadBalancerArnSuffixes[tiers[0]] },
+      targetGroups: Object.fromEntries(
+        tiers.map((t) => [
+          t,
+          { targetGroup: lb.targetGroupArnSuffixes[t], loadBalancer: lb.loadBalancerArnSuffixes[t] },
+        ]),
+      ),
+      services,
+      redisClusterIds: this.redis.memberClusterIds,
+      fileSystem: this.storage.modes ? { id: this.storage.fileSystemId, ...this.storage.modes } : undefined,
+      mongoInstanceIds: this.mongo.memberInstanceIds,
+      documentdbInstanceIds: this.mongo.documentdbInstanceIds,
+      distributionId: this.staticFrontend?.distributionId,
+      backupVaultName: this.backups?.vaultName,
+    };
   }
 
   /**
