@@ -278,7 +278,7 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     const lbSuffix = String(lb.outputs.arnSuffix);
     assert.match(lbSuffix, /^app\//);
     assertSpec(
-      alarm(recording, "t-monitoring-loadBalancer5xxRate-shared"),
+      alarm(recording, "t-monitoring-loadBalancer5xxRate-backend"),
       "loadBalancer5xxRate",
       { LoadBalancer: lbSuffix },
       [topicArn],

@@ -1309,7 +1309,8 @@ export class Toucan extends pulumi.ComponentResource {
     return {
       loadBalancers: dedicated
         ? Object.fromEntries(tiers.map((t) => [t, lb.loadBalancerArnSuffixes[t]]))
-        : { shared: lb.loadBalancerArnSuffixes[tiers[0]] },
+        : // Keyed by the backend's tier either way: a switch of mode updates that alarm instead of replacing it.
+          { [tiers.includes("backend") ? "backend" : tiers[0]]: lb.loadBalancerArnSuffixes[tiers[0]] },
       targetGroups: Object.fromEntries(
         tiers.map((t) => [
           t,
