@@ -157,6 +157,30 @@ const EXPECTED: Record<
     period: 60,
     threshold: 1,
   },
+  mongoDiskUsed: {
+    namespace: "Toucan/MongoDB",
+    metric: "DataVolumeUsedPercent",
+    dims: ["InstanceId"],
+    stat: "Maximum",
+    period: 300,
+    threshold: 80,
+  },
+  mongoMemberState: {
+    namespace: "Toucan/MongoDB",
+    metric: "MemberHealthy",
+    dims: ["InstanceId"],
+    stat: "Minimum",
+    period: 60,
+    threshold: 1,
+  },
+  mongoReplicationLag: {
+    namespace: "Toucan/MongoDB",
+    metric: "ReplicationLagSeconds",
+    dims: ["InstanceId"],
+    stat: "Maximum",
+    period: 60,
+    threshold: 60,
+  },
   documentdbCpu: {
     namespace: "AWS/DocDB",
     metric: "CPUUtilization",
@@ -404,6 +428,55 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     });
   });
 
+  it("watches disk used, member state and replication lag the members publish, with least privilege", () => {
+    const instances = recording.byType("aws:ec2/instance:Instance");
+    const roles = recording.byType("aws:iam/role:Role").filter((r) => /member-\d-role$/.test(r.name));
+    assert.equal(roles.length, 3);
+    instances.forEach((instance, i) => {
+      const dims = { InstanceId: String(instance.outputs.id) };
+      const key = `member-${i + 1}`;
+      assertSpec(alarm(recording, `t-monitoring-mongoDiskUsed-${key}`), "mongoDiskUsed", dims, [topicArn]);
+      assertSpec(alarm(recording, `t-monitoring-mongoMemberState-${key}`), "mongoMemberState", dims, [
+        topicArn,
+      ]);
+      assert.equal(
+        alarm(recording, `t-monitoring-mongoMemberState-${key}`).inputs.comparisonOperator,
+        "LessThanThreshold",
+      );
+      assertSpec(alarm(recording, `t-monitoring-mongoReplicationLag-${key}`), "mongoReplicationLag", dims, [
+        topicArn,
+      ]);
+      // The member's own role (the instance profile's) may put metrics into Toucan/MongoDB only.
+      const profile = recording
+        .byType("aws:iam/instanceProfile:InstanceProfile")
+        .find((p) => p.outputs.name === instance.inputs.iamInstanceProfile)!;
+      const grant = recording.one("aws:iam/rolePolicy:RolePolicy", `t-monitoring-mongo-metrics-${i + 1}`);
+      assert.equal(grant.inputs.role, profile.inputs.role);
+      assert.deepEqual(JSON.parse(String(grant.inputs.policy)).Statement, [
+        {
+          Sid: "PutMemberMetrics",
+          Effect: "Allow",
+          Action: "cloudwatch:PutMetricData",
+          Resource: "*",
+          Condition: { StringEquals: { "cloudwatch:namespace": "Toucan/MongoDB" } },
+        },
+      ]);
+    });
+    const document = recording.one("aws:ssm/document:Document", "t-monitoring-mongo-metrics");
+    assert.equal(document.inputs.documentType, "Command");
+    const content = JSON.parse(String(document.inputs.content));
+    assert.equal(content.schemaVersion, "2.2");
+    assert.equal(content.mainSteps[0].action, "aws:runShellScript");
+    const commands = (content.mainSteps[0].inputs.runCommand as string[]).join("\n");
+    assert.match(commands, /REGION='eu-west-1'/);
+    assert.match(commands, /systemctl enable --now toucan-mongo-metrics.timer/);
+    const association = recording.one("aws:ssm/association:Association", "t-monitoring-mongo-metrics");
+    assert.equal(association.inputs.name, document.outputs.name);
+    assert.deepEqual(association.inputs.targets, [
+      { key: "InstanceIds", values: instances.map((x) => x.outputs.id) },
+    ]);
+  });
+
   it("watches failed backup jobs of the stack's vault", () => {
     const vault = recording.one("aws:backup/vault:Vault");
     assertSpec(
@@ -417,11 +490,17 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
   it("has no alarm the stack cannot feed (no DocumentDB, no CloudFront here)", () => {
     const names = recording.byType(ALARM).map((a) => a.name);
     assert.equal(names.filter((n) => /documentdb|cdn5xx/.test(n)).length, 0);
-    // 1 ALB + 2 target groups x 2 + response time + 2 services x 3 + Redis 2 x 4 + lag + EFS + 3 members x 2 + backups
-    assert.equal(names.length, 1 + 4 + 1 + 6 + 8 + 1 + 1 + 6 + 1);
+    // 1 ALB + 2 target groups x 2 + response time + 2 services x 3 + Redis 2 x 4 + lag + EFS
+    // + 3 members x (2 status checks + 3 collector metrics) + backups
+    assert.equal(names.length, 1 + 4 + 1 + 6 + 8 + 1 + 1 + 15 + 1);
     for (const a of recording.byType(ALARM)) {
-      assert.equal(a.inputs.treatMissingData, "notBreaching", a.name);
-      assert.match(String(a.inputs.alarmDescription), /Source: https:\/\/docs\.aws\.amazon\.com\//);
+      // A silent member is not a healthy one; everything else is quiet without data.
+      const expected = a.name.includes("mongoMemberState") ? "breaching" : "notBreaching";
+      assert.equal(a.inputs.treatMissingData, expected, a.name);
+      assert.match(
+        String(a.inputs.alarmDescription),
+        /Source: (https:\/\/docs\.aws\.amazon\.com\/|published by the members' collector)/,
+      );
     }
   });
 

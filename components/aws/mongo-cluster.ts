@@ -891,6 +891,8 @@ export class MongoCluster extends pulumi.ComponentResource {
   readonly backupAgent: BackupAgent | undefined;
   /** `community`: the members' EC2 instance ids (alarms watch their status checks). */
   readonly memberInstanceIds: pulumi.Output<string>[] = [];
+  /** `community`: the members' instance roles (monitoring grants its collector there). */
+  readonly memberRoleNames: pulumi.Output<string>[] = [];
   /** `documentdb`: the instances' identifiers (alarms watch their CPU, memory and replica lag). */
   readonly documentdbInstanceIds: pulumi.Output<string>[] = [];
 
@@ -1264,6 +1266,7 @@ export class MongoCluster extends pulumi.ComponentResource {
       ),
     );
     this.memberInstanceIds.push(instance.id);
+    this.memberRoleNames.push(role.name);
     const attachment = new aws.ec2.VolumeAttachment(
       `${id}-data-attachment`,
       {

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks } from "../core/errors";
+import {
+  MONGO_METRICS_NAMESPACE,
+  mongoMetricsInstallCommands,
+  renderMongoMetricsCollector,
+} from "./mongo-metrics";
 
 const COMPONENT = "toucan:aws:Monitoring";
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
@@ -267,6 +272,47 @@ export const ALARM_SPECS = {
       "the member's OS does not answer: read its console output, then reboot it (the replica set keeps a majority)",
     source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html",
   },
+  mongoDiskUsed: {
+    namespace: MONGO_METRICS_NAMESPACE,
+    metric: "DataVolumeUsedPercent",
+    dimensions: ["InstanceId"],
+    statistic: "Maximum",
+    period: 300,
+    evaluationPeriods: 1,
+    comparison: "GreaterThanThreshold",
+    threshold: 80,
+    unit: "percent of the data volume",
+    runbook:
+      "the member's data volume fills up: raise mongoVolumeSizeGiB (an in-place EBS resize), then grow the filesystem with xfs_growfs",
+    source: "published by the members' collector (components/aws/mongo-metrics.ts)",
+  },
+  mongoMemberState: {
+    namespace: MONGO_METRICS_NAMESPACE,
+    metric: "MemberHealthy",
+    dimensions: ["InstanceId"],
+    statistic: "Minimum",
+    period: 60,
+    evaluationPeriods: 5,
+    comparison: "LessThanThreshold",
+    threshold: 1,
+    unit: "1 = primary or secondary",
+    runbook:
+      "the member is neither primary nor secondary (or silent): on it, journalctl -u mongod and rs.status() from mongosh",
+    source: "published by the members' collector (components/aws/mongo-metrics.ts)",
+  },
+  mongoReplicationLag: {
+    namespace: MONGO_METRICS_NAMESPACE,
+    metric: "ReplicationLagSeconds",
+    dimensions: ["InstanceId"],
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 5,
+    comparison: "GreaterThanThreshold",
+    threshold: 60,
+    unit: "seconds",
+    runbook: "a secondary lags the primary: check its disk and CPU, and rs.printSecondaryReplicationInfo()",
+    source: "published by the members' collector (components/aws/mongo-metrics.ts)",
+  },
   documentdbCpu: {
     namespace: "AWS/DocDB",
     metric: "CPUUtilization",
@@ -356,6 +402,11 @@ export interface MonitoredResources {
   fileSystem?: { id: pulumi.Input<string>; performanceMode?: string; throughputMode?: string };
   /** The Mongo members' EC2 instance ids (`community`). */
   mongoInstanceIds?: pulumi.Input<string>[];
+  /**
+   * The Mongo members' instance roles, in the order of `mongoInstanceIds`: each may then put metrics into
+   * `Toucan/MongoDB`, and an SSM association installs the collector (disk used, member state, lag).
+   */
+  mongoRoleNames?: pulumi.Input<string>[];
   /** The DocumentDB instances' identifiers. */
   documentdbInstanceIds?: pulumi.Input<string>[];
   /** The CloudFront distribution (static mode); its metrics and alarms live in us-east-1. */
@@ -544,7 +595,15 @@ export class Monitoring extends pulumi.ComponentResource {
       const key = `member-${i + 1}`;
       this.alarm("mongoSystemCheck", key, { InstanceId: id }, [recover, ...notify], undefined, notify);
       this.alarm("mongoInstanceCheck", key, { InstanceId: id }, notify);
+      if (r.mongoRoleNames) {
+        this.alarm("mongoDiskUsed", key, { InstanceId: id }, notify);
+        this.alarm("mongoMemberState", key, { InstanceId: id }, notify, undefined, undefined, "breaching");
+        this.alarm("mongoReplicationLag", key, { InstanceId: id }, notify);
+      }
     });
+    if (r.mongoRoleNames && (r.mongoInstanceIds ?? []).length > 0) {
+      this.installMongoCollector(name, region, r.mongoInstanceIds!, r.mongoRoleNames);
+    }
     (r.documentdbInstanceIds ?? []).forEach((id, i) => {
       const key = `instance-${i + 1}`;
       for (const kind of ["documentdbCpu", "documentdbFreeableMemory", "documentdbReplicaLag"] as const) {
@@ -656,6 +715,7 @@ export class Monitoring extends pulumi.ComponentResource {
     actions: pulumi.Input<string>[],
     provider?: aws.Provider,
     okActions?: pulumi.Input<string>[],
+    treatMissingData: "notBreaching" | "breaching" = "notBreaching",
   ): aws.cloudwatch.MetricAlarm {
     const spec: AlarmSpec = ALARM_SPECS[kind];
     const logicalName = `${this.name}-${kind}-${slug(key)}`;
@@ -664,7 +724,7 @@ export class Monitoring extends pulumi.ComponentResource {
       comparisonOperator: spec.comparison,
       evaluationPeriods: spec.evaluationPeriods,
       threshold: this.threshold(kind),
-      treatMissingData: "notBreaching",
+      treatMissingData,
       alarmActions: actions,
       okActions: okActions ?? actions,
       tags: this.tags,
@@ -716,6 +776,66 @@ export class Monitoring extends pulumi.ComponentResource {
     });
     this.alarms.push({ kind, alarm });
     return alarm;
+  }
+
+  /**
+   * The members' collector: PutMetricData into its namespace only (PutMetricData takes no resource, the
+   * `cloudwatch:namespace` condition key scopes it), and an SSM association that installs it as a timer.
+   */
+  private installMongoCollector(
+    name: string,
+    region: pulumi.Output<string>,
+    instanceIds: pulumi.Input<string>[],
+    roleNames: pulumi.Input<string>[],
+  ): void {
+    roleNames.forEach((role, i) => {
+      new aws.iam.RolePolicy(
+        `${name}-mongo-metrics-${i + 1}`,
+        {
+          role,
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "PutMemberMetrics",
+                Effect: "Allow",
+                Action: "cloudwatch:PutMetricData",
+                Resource: "*",
+                Condition: { StringEquals: { "cloudwatch:namespace": MONGO_METRICS_NAMESPACE } },
+              },
+            ],
+          }),
+        },
+        { parent: this },
+      );
+    });
+    const document = new aws.ssm.Document(
+      `${name}-mongo-metrics`,
+      {
+        documentType: "Command",
+        documentFormat: "JSON",
+        content: region.apply((r) =>
+          JSON.stringify({
+            schemaVersion: "2.2",
+            description: "Install the Toucan MongoDB member metrics collector (a systemd timer)",
+            mainSteps: [
+              {
+                action: "aws:runShellScript",
+                name: "installCollector",
+                inputs: { runCommand: mongoMetricsInstallCommands(renderMongoMetricsCollector(r)) },
+              },
+            ],
+          }),
+        ),
+        tags: this.tags,
+      },
+      { parent: this },
+    );
+    new aws.ssm.Association(
+      `${name}-mongo-metrics`,
+      { name: document.name, targets: [{ key: "InstanceIds", values: instanceIds }] },
+      { parent: this },
+    );
   }
 
   /** One dashboard: a row per tier (edge, services, cache, storage, database, backups). */
@@ -838,6 +958,26 @@ export class Monitoring extends pulumi.ComponentResource {
               m("mongoInstanceCheck", "StatusCheckFailed_Instance", { InstanceId: id }),
             ]),
           },
+          ...(r.mongoRoleNames
+            ? [
+                {
+                  title: "Mongo members: data volume used (%)",
+                  metrics: members.map((id) =>
+                    m("mongoDiskUsed", "DataVolumeUsedPercent", { InstanceId: id }),
+                  ),
+                },
+                {
+                  title: "Mongo members: healthy (primary or secondary)",
+                  metrics: members.map((id) => m("mongoMemberState", "MemberHealthy", { InstanceId: id })),
+                },
+                {
+                  title: "Mongo members: replication lag (s)",
+                  metrics: members.map((id) =>
+                    m("mongoReplicationLag", "ReplicationLagSeconds", { InstanceId: id }),
+                  ),
+                },
+              ]
+            : []),
         ],
       });
     } else if (docdb.length) {

@@ -1321,6 +1321,7 @@ export class Toucan extends pulumi.ComponentResource {
       redisClusterIds: this.redis.memberClusterIds,
       fileSystem: this.storage.modes ? { id: this.storage.fileSystemId, ...this.storage.modes } : undefined,
       mongoInstanceIds: this.mongo.memberInstanceIds,
+      ...(this.mongo.memberRoleNames.length > 0 ? { mongoRoleNames: this.mongo.memberRoleNames } : {}),
       documentdbInstanceIds: this.mongo.documentdbInstanceIds,
       distributionId: this.staticFrontend?.distributionId,
       backupVaultName: this.backups?.vaultName,
