@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import { strict as assert } from "assert";
+import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { Toucan, ToucanArgs, oneAtATimeMaximumPercent } from "../components/aws/toucan";
 import { ToucanArgumentError } from "../components/core/errors";
 import { rewritePath } from "../components/aws/load-balancer";
@@ -43,6 +45,7 @@ interface ContainerDefinition {
   secrets?: { name: string; valueFrom: string }[];
   mountPoints?: { sourceVolume: string; containerPath: string; readOnly?: boolean }[];
   dependsOn?: { containerName: string; condition: string }[];
+  command?: string[];
 }
 
 function containers(taskDefinition: RecordedResource): ContainerDefinition[] {
@@ -212,8 +215,11 @@ describe("Toucan (the redundant topology of Pulumi.demo.yaml)", function () {
   it("writes the Mongo CA to the path named in tlsCAFile before the backend starts", () => {
     const defs = containers(taskDefinitionOf(recording, "backend"));
     const backend = defs.find((d) => d.essential !== false)!;
-    const init = defs.find((d) => d.essential === false)!;
-    assert.deepEqual(backend.dependsOn, [{ containerName: init.name, condition: "SUCCESS" }]);
+    const init = defs.find((d) => d.name === "mongo-ca")!;
+    assert.deepEqual(backend.dependsOn, [
+      { containerName: "mongo-ca", condition: "SUCCESS" },
+      { containerName: "mongo-ready", condition: "SUCCESS" },
+    ]);
     const caSecret = (init.secrets ?? []).find((s) => s.name === "MONGO_CA_PEM");
     assert.ok(caSecret, "the CA comes from Secrets Manager");
     const hostSecret = recording
@@ -223,6 +229,63 @@ describe("Toucan (the redundant topology of Pulumi.demo.yaml)", function () {
     const caFile = new URLSearchParams(hostSecret.split("?")[1]).get("tlsCAFile")!;
     const caDir = caFile.slice(0, caFile.lastIndexOf("/"));
     assert.ok(backend.mountPoints!.some((m) => m.containerPath === caDir && m.readOnly === true));
+  });
+
+  it("starts the backend only once the replica set has a primary that accepts the application user", () => {
+    const defs = containers(taskDefinitionOf(recording, "backend"));
+    const ready = defs.find((d) => d.name === "mongo-ready")!;
+    assert.equal(ready.essential, false);
+    assert.equal(ready.image, "public.ecr.aws/docker/library/mongo:7.0");
+    // The application's own connection string: its user, the replica set, TLS with the CA.
+    const backend = defs.find((d) => d.essential !== false)!;
+    const backendHost = backend.secrets!.find((s) => s.name === "TOUCAN_MONGODB_HOST")!.valueFrom;
+    assert.deepEqual(ready.secrets, [{ name: "TOUCAN_MONGODB_HOST", valueFrom: backendHost }]);
+    const caMount = backend.mountPoints!.find((m) => m.sourceVolume === "mongo-ca")!;
+    assert.deepEqual(ready.mountPoints, [{ ...caMount, readOnly: true }]);
+    // The command: retried every 10 s for 30 minutes until mongosh reaches a writable primary.
+    const script = ready.command![2];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mongo-ready-"));
+    try {
+      const stub = (name: string, body: string) =>
+        fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      // No primary for the first two attempts, then one; `sleep` records its delay.
+      stub(
+        "mongosh",
+        `n=$(cat "${dir}/n" 2>/dev/null || echo 0); echo $((n + 1)) >"${dir}/n"; echo "$*" >>"${dir}/args"; [ "$n" -ge 2 ]`,
+      );
+      stub("sleep", `echo "$1" >>"${dir}/slept"`);
+      const env = {
+        PATH: `${dir}:/usr/bin:/bin`,
+        TOUCAN_MONGODB_HOST: "mongodb://u:p@db-1:27017/x?replicaSet=rs0",
+      };
+      const ok = spawnSync("sh", ["-c", script], { env, encoding: "utf8" });
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.equal(fs.readFileSync(path.join(dir, "n"), "utf8").trim(), "3");
+      assert.deepEqual(fs.readFileSync(path.join(dir, "slept"), "utf8").trim().split("\n"), ["10", "10"]);
+      const args = fs.readFileSync(path.join(dir, "args"), "utf8").trim().split("\n")[0];
+      assert.ok(args.startsWith("mongodb://u:p@db-1:27017/x?replicaSet=rs0 --quiet --norc --eval"), args);
+      assert.ok(args.includes("db.hello().isWritablePrimary"));
+      // Never a primary: it gives up after 180 attempts.
+      stub("mongosh", "exit 1");
+      fs.rmSync(path.join(dir, "slept"));
+      const fail = spawnSync("sh", ["-c", script], { env, encoding: "utf8" });
+      assert.equal(fail.status, 1);
+      assert.match(fail.stderr, /no MongoDB primary accepting the application user/);
+      assert.equal(fs.readFileSync(path.join(dir, "slept"), "utf8").trim().split("\n").length, 179);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("has no readiness step for DocumentDB or an external database", async () => {
+    const { recording: r } = await record(
+      () => new Toucan("t", { ...BASE, mongo: { engine: "documentdb" } }),
+    );
+    const defs = containers(taskDefinitionOf(r, "backend"));
+    assert.equal(
+      defs.find((d) => d.name === "mongo-ready"),
+      undefined,
+    );
   });
 
   it("runs at least 2 tasks of each service with a rolling circuit breaker and health checks on the vendor's paths", () => {

@@ -64,6 +64,11 @@ const STORAGE_VOLUME = "storage";
 /** Small pinned images for the init container that writes the Mongo CA before the backend starts. */
 const CA_WRITER_IMAGE = "public.ecr.aws/docker/library/busybox:1.36.1";
 const CA_DOWNLOADER_IMAGE = "public.ecr.aws/amazonlinux/amazonlinux:2023-minimal";
+/** The image of the readiness init container: MongoDB's official image ships mongosh. */
+const MONGO_READY_IMAGE = "public.ecr.aws/docker/library/mongo:7.0";
+/** How long the backend's readiness step waits for a primary and the application user (30 minutes). */
+const MONGO_READY_ATTEMPTS = 180;
+const MONGO_READY_DELAY_SECONDS = 10;
 
 /** Sizing and settings of one Fargate tier. */
 export interface TierArgs {
@@ -595,6 +600,43 @@ export function backendGracePeriodSeconds(extraConnectors: string[] | undefined)
   return extraConnectors && extraConnectors.length > 0 ? 600 : 300;
 }
 
+/**
+ * The backend's readiness step: an init container that connects with the application's own connection
+ * string (the replica set, its user, TLS with the CA the CA container writes) until the connection reaches
+ * a writable primary, then exits 0; the backend container starts only after it succeeded (`dependsOn`
+ * SUCCESS). On a new stack that is once the first member has initiated the replica set and created the
+ * users; on a running stack it passes at once. It gives up after 30 minutes, and ECS starts a new task.
+ */
+export function mongoReadinessContainer(
+  hostSecretArn: pulumi.Input<string>,
+  mounts: ContainerMount[],
+): InitContainer {
+  const check = "if (!db.hello().isWritablePrimary) quit(1)";
+  return {
+    name: "mongo-ready",
+    image: MONGO_READY_IMAGE,
+    command: [
+      "sh",
+      "-c",
+      [
+        "n=0",
+        `until mongosh "$TOUCAN_MONGODB_HOST" --quiet --norc --eval '${check}' >/dev/null 2>&1; do`,
+        "  n=$((n + 1))",
+        `  if [ "$n" -ge ${MONGO_READY_ATTEMPTS} ]; then echo "no MongoDB primary accepting the application user" >&2; exit 1; fi`,
+        `  sleep ${MONGO_READY_DELAY_SECONDS}`,
+        "done",
+      ].join("\n"),
+    ],
+    secrets: { TOUCAN_MONGODB_HOST: hostSecretArn },
+    mounts: mounts.map((m) => ({ ...m, readOnly: true })),
+  };
+}
+
+/** The Mongo engine the stack uses. */
+function mongoEngineOf(args: ToucanArgs): string {
+  return args.mongo instanceof MongoCluster ? args.mongo.engine : (args.mongo?.engine ?? "community");
+}
+
 /** The CA file named in `tlsCAFile`, written into a shared task volume by an init container. */
 function mongoCaDelivery(refs: Refs): {
   volumes: ServiceVolume[];
@@ -684,7 +726,12 @@ function backendArgsFor(
       ...ca.volumes,
     ],
     mounts: [{ volume: STORAGE_VOLUME, containerPath: "/app/storage" }, ...ca.mounts],
-    initContainers: ca.initContainers,
+    initContainers: [
+      ...ca.initContainers,
+      ...(mongoEngineOf(args) === "community"
+        ? [mongoReadinessContainer(refs.mongo.hostSecretArn, ca.mounts)]
+        : []),
+    ],
     loadBalancer: attachmentFor(refs, "backend", refs.dataTier),
     healthCheckGracePeriodSeconds: backendGracePeriodSeconds(
       backend.bakeConnectors ? [] : backend.extraConnectors,
