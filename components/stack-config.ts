@@ -295,6 +295,9 @@ export function toucanArgsFromConfig(
     ...ssoFromConfig(config, true),
     ...(mongoEngine === "community" ? preUpgradeBackupFromConfig(config) : {}),
     protect: config.bool("protect"),
+    ...(config.int("logRetentionDays") !== undefined || config.str("logKmsKeyArn") !== undefined
+      ? { logs: { retentionDays: config.int("logRetentionDays"), kmsKeyArn: config.str("logKmsKeyArn") } }
+      : {}),
     monitoring:
       config.bool("monitoring") === false
         ? false

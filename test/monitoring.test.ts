@@ -699,6 +699,30 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     assert.deepEqual(Object.keys(ALARM_SPECS).sort(), Object.keys(EXPECTED).sort());
   });
 
+  it("keeps the services' and toolbox's logs the configured days, under a customer key", async () => {
+    const { recording: r } = await record(
+      () => new Toucan("t", { ...BASE, logs: { retentionDays: 90, kmsKeyArn: KEY } }),
+      { region: REGION },
+    );
+    const groups = r.byType("aws:cloudwatch/logGroup:LogGroup");
+    const services = groups.filter((g) => /-(backend|frontend)-logs$/.test(g.name));
+    assert.equal(services.length, 2);
+    for (const g of services) {
+      assert.equal(g.inputs.retentionInDays, 90, g.name);
+      assert.equal(g.inputs.kmsKeyId, KEY, g.name);
+    }
+    const toolbox = groups.filter((g) => g.name.includes("toolbox"));
+    assert.ok(toolbox.length > 0);
+    for (const g of toolbox) assert.equal(g.inputs.retentionInDays, 90, g.name);
+    const { recording: d } = await record(() => new Toucan("t", BASE), { region: REGION });
+    for (const g of d
+      .byType("aws:cloudwatch/logGroup:LogGroup")
+      .filter((x) => /-(backend|frontend)-logs$/.test(x.name))) {
+      assert.equal(g.inputs.retentionInDays, 30);
+      assert.equal(g.inputs.kmsKeyId, undefined);
+    }
+  });
+
   it("works alone on given ids", async () => {
     const { recording: r } = await record(
       () =>

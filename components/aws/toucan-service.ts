@@ -305,6 +305,12 @@ export interface ToucanServiceArgs {
    */
   logRetentionDays?: number;
   /**
+   * A customer-managed KMS key (ARN) for the log group. Its key policy must let
+   * `logs.<region>.amazonaws.com` use it.
+   * @default CloudWatch Logs' own encryption
+   */
+  logKmsKeyArn?: pulumi.Input<string>;
+  /**
    * Rolling deployment bounds, in percent of `desiredCount`. The deployment circuit breaker (with rollback
    * to the last completed deployment) is always on.
    * @default { minimumHealthyPercent: 100, maximumPercent: 200 }
@@ -1132,7 +1138,11 @@ export class ToucanService extends pulumi.ComponentResource {
       ...applyTransform(
         args.transform?.logGroup,
         `${name}-logs`,
-        { retentionInDays: s.logRetentionDays, tags },
+        {
+          retentionInDays: s.logRetentionDays,
+          ...(args.logKmsKeyArn !== undefined ? { kmsKeyId: args.logKmsKeyArn } : {}),
+          tags,
+        },
         { parent: this, protect: s.protect },
       ),
     );

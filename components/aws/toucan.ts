@@ -288,6 +288,13 @@ export interface ToucanArgs extends ToucanVersionArgs {
    */
   monitoring?: false | Omit<MonitoringArgs, "resources" | "tags">;
   /**
+   * The services' log groups (backend, frontend, screenshot, toolbox): days CloudWatch keeps them (one of
+   * its values, 0 keeps them forever) and an optional customer-managed KMS key (ARN; its key policy must let
+   * `logs.<region>.amazonaws.com` use it).
+   * @default 30 days, CloudWatch Logs' own encryption
+   */
+  logs?: { retentionDays?: number; kmsKeyArn?: pulumi.Input<string> };
+  /**
    * Private registry credentials (a Secrets Manager secret with `username` and `password`) for custom images.
    */
   registryCredentialsSecretArn?: pulumi.Input<string>;
@@ -471,6 +478,7 @@ function toolboxArgsFor(
   return {
     protect,
     tags,
+    ...(args.logs?.retentionDays !== undefined ? { logRetentionDays: args.logs.retentionDays } : {}),
     ...(args.toolbox || {}),
     backendVersion: plan.backendVersion,
     cluster: refs.cluster,
@@ -632,6 +640,17 @@ export function mongoReadinessContainer(
   };
 }
 
+/** The services' log settings from `logs`. */
+function logSettings(logs: ToucanArgs["logs"]): {
+  logRetentionDays?: number;
+  logKmsKeyArn?: pulumi.Input<string>;
+} {
+  return {
+    ...(logs?.retentionDays !== undefined ? { logRetentionDays: logs.retentionDays } : {}),
+    ...(logs?.kmsKeyArn !== undefined ? { logKmsKeyArn: logs.kmsKeyArn } : {}),
+  };
+}
+
 /** The Mongo engine the stack uses. */
 function mongoEngineOf(args: ToucanArgs): string {
   return args.mongo instanceof MongoCluster ? args.mongo.engine : (args.mongo?.engine ?? "community");
@@ -740,6 +759,7 @@ function backendArgsFor(
     securityGroupId: refs.backendSecurityGroupId,
     taskRole: refs.backendTaskRole,
     deployment: { minimumHealthyPercent: 100, maximumPercent: oneAtATimeMaximumPercent(desiredCount) },
+    ...logSettings(args.logs),
     tags,
   };
 }
@@ -763,6 +783,7 @@ function frontendArgsFor(
     environment: { API_BASEROUTE: plan.apiBaseRoute, ...frontend.environment },
     secrets: frontend.secrets,
     loadBalancer: attachmentFor(refs, "frontend"),
+    ...logSettings(args.logs),
     tags,
   };
 }
@@ -771,6 +792,7 @@ function screenshotArgsFor(
   screenshot: ScreenshotArgs,
   refs: Refs,
   tags: Record<string, string>,
+  logs?: ToucanArgs["logs"],
 ): ToucanServiceArgs {
   return {
     cluster: refs.cluster,
@@ -783,6 +805,7 @@ function screenshotArgsFor(
     desiredCount: screenshot.desiredCount ?? 2,
     environment: screenshot.environment,
     secrets: screenshot.secrets,
+    ...logSettings(logs),
     tags,
   };
 }
@@ -1014,7 +1037,10 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
           : validateToucanServiceArgs(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags)),
       () => {
         if (args.screenshot)
-          validateToucanServiceArgs(`${name}-screenshot`, screenshotArgsFor(args.screenshot, refs, tags));
+          validateToucanServiceArgs(
+            `${name}-screenshot`,
+            screenshotArgsFor(args.screenshot, refs, tags, args.logs),
+          );
       },
       () => {
         if (args.sso) validateSingleSignOnArgs(`${name}-sso`, ssoArgsFor(args.sso, plan, protect, tags));
@@ -1198,7 +1224,7 @@ export class Toucan extends pulumi.ComponentResource {
     if (args.screenshot) {
       this.screenshot = new ToucanService(
         `${name}-screenshot`,
-        screenshotArgsFor(args.screenshot, refs, tags),
+        screenshotArgsFor(args.screenshot, refs, tags, args.logs),
         child,
       );
     }
