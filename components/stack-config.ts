@@ -298,6 +298,15 @@ export function toucanArgsFromConfig(
     ...(config.int("logRetentionDays") !== undefined || config.str("logKmsKeyArn") !== undefined
       ? { logs: { retentionDays: config.int("logRetentionDays"), kmsKeyArn: config.str("logKmsKeyArn") } }
       : {}),
+    ...(config.str("flowLogs") !== undefined
+      ? {
+          flowLogs: {
+            destination: config.str("flowLogs") as "cloudWatch" | "s3",
+            bucketArn: config.str("flowLogsBucketArn"),
+            retentionDays: config.int("logRetentionDays"),
+          },
+        }
+      : {}),
     monitoring:
       config.bool("monitoring") === false
         ? false

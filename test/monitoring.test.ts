@@ -723,6 +723,52 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     }
   });
 
+  it("writes VPC flow logs to a CloudWatch log group through a delivery role, or to a given bucket", async () => {
+    const { recording: r } = await record(
+      () =>
+        new Toucan("t", {
+          ...BASE,
+          flowLogs: { destination: "cloudWatch", retentionDays: 14, kmsKeyArn: KEY },
+        }),
+      { region: REGION },
+    );
+    const vpc = r.one("aws:ec2/vpc:Vpc");
+    const flow = r.one("aws:ec2/flowLog:FlowLog");
+    const group = r.one("aws:cloudwatch/logGroup:LogGroup", "t-flow-logs");
+    const role = r.one("aws:iam/role:Role", "t-flow-logs");
+    assert.equal(flow.inputs.vpcId, vpc.outputs.id);
+    assert.equal(flow.inputs.trafficType, "ALL");
+    assert.equal(flow.inputs.logDestinationType, "cloud-watch-logs");
+    assert.equal(flow.inputs.logDestination, group.outputs.arn);
+    assert.equal(flow.inputs.iamRoleArn, role.outputs.arn);
+    assert.equal(group.inputs.retentionInDays, 14);
+    assert.equal(group.inputs.kmsKeyId, KEY);
+    assert.match(String(role.inputs.assumeRolePolicy), /"Service":"vpc-flow-logs.amazonaws.com"/);
+    const policy = JSON.parse(String(r.one("aws:iam/rolePolicy:RolePolicy", "t-flow-logs").inputs.policy));
+    assert.deepEqual(policy.Statement[0].Resource, [group.outputs.arn, `${group.outputs.arn}:*`]);
+    assert.ok(flow.dependencies.includes(r.one("aws:iam/rolePolicy:RolePolicy", "t-flow-logs").urn));
+
+    const bucket = "arn:aws:s3:::acme-flow-logs/toucan";
+    const { recording: s3 } = await record(
+      () => new Toucan("t", { ...BASE, flowLogs: { destination: "s3", bucketArn: bucket } }),
+      { region: REGION },
+    );
+    const s3flow = s3.one("aws:ec2/flowLog:FlowLog");
+    assert.equal(s3flow.inputs.logDestinationType, "s3");
+    assert.equal(s3flow.inputs.logDestination, bucket);
+    assert.equal(s3flow.inputs.iamRoleArn, undefined);
+    const { recording: none } = await record(() => new Toucan("t", BASE), { region: REGION });
+    assert.equal(none.byType("aws:ec2/flowLog:FlowLog").length, 0);
+    const { error, recording: bad } = await recordFailure(
+      () => new Toucan("t", { ...BASE, flowLogs: { destination: "s3" } }),
+    );
+    assert.match(
+      error.message,
+      /`flowLogs.bucketArn` is not set and must be an S3 bucket ARN with destination s3/,
+    );
+    assert.deepEqual(bad.built, []);
+  });
+
   it("works alone on given ids", async () => {
     const { recording: r } = await record(
       () =>

@@ -43,6 +43,7 @@ import {
 } from "./single-sign-on";
 import { Toolbox, ToolboxArgs, validateToolboxArgs } from "./toolbox";
 import { Backups, BackupsArgs, validateBackupsArgs } from "./backups";
+import { FlowLogsArgs, createFlowLogs, validateFlowLogsArgs } from "./flow-logs";
 import { Monitoring, MonitoringArgs, MonitoredResources, validateMonitoringArgs } from "./monitoring";
 import { toolboxImage } from "../core/toolbox";
 import { createPreUpgradeBackup } from "./pre-upgrade-backup";
@@ -294,6 +295,12 @@ export interface ToucanArgs extends ToucanVersionArgs {
    * @default 30 days, CloudWatch Logs' own encryption
    */
   logs?: { retentionDays?: number; kmsKeyArn?: pulumi.Input<string> };
+  /**
+   * VPC flow logs of the stack's VPC (every accepted and rejected connection): to a CloudWatch log group
+   * (with a delivery role) or to an existing S3 bucket.
+   * @default none
+   */
+  flowLogs?: FlowLogsArgs;
   /**
    * Private registry credentials (a Secrets Manager secret with `username` and `password`) for custom images.
    */
@@ -1054,6 +1061,9 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
           validateToolboxArgs(`${name}-toolbox`, toolboxArgsFor(args, plan, refs, protect, tags));
       },
       () => {
+        if (args.flowLogs) validateFlowLogsArgs(component, args.flowLogs);
+      },
+      () => {
         if (args.monitoring !== undefined && args.monitoring !== false) {
           validateMonitoringArgs(`${name}-monitoring`, {
             ...args.monitoring,
@@ -1245,6 +1255,7 @@ export class Toucan extends pulumi.ComponentResource {
         ...(this.toolbox.restoreCommand ? { restore: this.toolbox.restoreCommand } : {}),
       });
     }
+    if (args.flowLogs) createFlowLogs(this, name, this.network.vpcId, args.flowLogs, tags);
     if (args.monitoring !== false) {
       this.monitoring = new Monitoring(
         `${name}-monitoring`,

@@ -1,0 +1,133 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ArgumentChecks } from "../core/errors";
+
+const S3_BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:(key|alias)\/.+$/;
+const RETENTION_DAYS = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** VPC flow logs (every accepted and rejected connection of the VPC). */
+export interface FlowLogsArgs {
+  /** `cloudWatch`: a log group (with a role VPC Flow Logs delivers as); `s3`: an existing bucket. */
+  destination: "cloudWatch" | "s3";
+  /** With `s3`: the bucket's ARN, optionally with a folder (`arn:aws:s3:::bucket/folder`). */
+  bucketArn?: string;
+  /** With `cloudWatch`: days the log group keeps them. @default 30 */
+  retentionDays?: number;
+  /** With `cloudWatch`: a customer-managed key (ARN) for the log group. @default CloudWatch Logs' own */
+  kmsKeyArn?: string;
+}
+
+export function validateFlowLogsArgs(component: string, args: FlowLogsArgs): void {
+  const checks = new ArgumentChecks(component);
+  checks.require(
+    ["cloudWatch", "s3"].includes(args.destination),
+    "flowLogs.destination",
+    args.destination,
+    "is not a flow log destination",
+    'use "cloudWatch" or "s3"',
+  );
+  checks.require(
+    args.destination !== "s3" || (args.bucketArn !== undefined && S3_BUCKET_ARN.test(args.bucketArn)),
+    "flowLogs.bucketArn",
+    args.bucketArn,
+    "must be an S3 bucket ARN with destination s3",
+    "give arn:aws:s3:::<bucket>[/<folder>]",
+  );
+  checks.require(
+    args.retentionDays === undefined || RETENTION_DAYS.includes(args.retentionDays),
+    "flowLogs.retentionDays",
+    args.retentionDays,
+    "is not one of CloudWatch Logs' retention values",
+    `use one of ${RETENTION_DAYS.join(", ")}`,
+  );
+  checks.require(
+    args.kmsKeyArn === undefined || KMS_KEY_ARN.test(args.kmsKeyArn),
+    "flowLogs.kmsKeyArn",
+    args.kmsKeyArn,
+    "is not a KMS key ARN",
+    "give arn:aws:kms:<region>:<account>:key/<id>",
+  );
+  checks.throwIfAny();
+}
+
+/** The VPC's flow log and, for CloudWatch, its log group and delivery role. Returns the flow log. */
+export function createFlowLogs(
+  parent: pulumi.Resource,
+  name: string,
+  vpcId: pulumi.Input<string>,
+  args: FlowLogsArgs,
+  tags: Record<string, string>,
+): aws.ec2.FlowLog {
+  const opts = { parent };
+  if (args.destination === "s3") {
+    return new aws.ec2.FlowLog(
+      `${name}-flow-logs`,
+      { vpcId, trafficType: "ALL", logDestinationType: "s3", logDestination: args.bucketArn!, tags },
+      opts,
+    );
+  }
+  const group = new aws.cloudwatch.LogGroup(
+    `${name}-flow-logs`,
+    {
+      retentionInDays: args.retentionDays ?? 30,
+      ...(args.kmsKeyArn !== undefined ? { kmsKeyId: args.kmsKeyArn } : {}),
+      tags,
+    },
+    opts,
+  );
+  const role = new aws.iam.Role(
+    `${name}-flow-logs`,
+    {
+      description: "VPC Flow Logs delivery to the stack's flow log group",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      }),
+      tags,
+    },
+    opts,
+  );
+  const policy = new aws.iam.RolePolicy(
+    `${name}-flow-logs`,
+    {
+      role: role.name,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: [
+              "logs:CreateLogStream",
+              "logs:PutLogEvents",
+              "logs:DescribeLogGroups",
+              "logs:DescribeLogStreams",
+            ],
+            Resource: [group.arn, pulumi.interpolate`${group.arn}:*`],
+          },
+        ],
+      }),
+    },
+    opts,
+  );
+  return new aws.ec2.FlowLog(
+    `${name}-flow-logs`,
+    {
+      vpcId,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: group.arn,
+      iamRoleArn: role.arn,
+      tags,
+    },
+    { parent, dependsOn: [policy] },
+  );
+}
