@@ -553,6 +553,7 @@ export function refuseIgnoredKeys(
  * (`toucan:backendCount`), and reads that instead.
  */
 const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
+  Monitoring: { emails: "alarmEmails", httpsEndpoints: "alarmHttpsEndpoints", topicArn: "alarmTopicArn" },
   Toucan: {
     version: "version",
     backendVersion: "backendVersion",
@@ -562,6 +563,8 @@ const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
     backendDomain: "backendDomain",
     sameDomain: "sameDomain",
     zoneId: "zoneId",
+    "flowLogs.destination": "flowLogs",
+    "flowLogs.bucketArn": "flowLogsBucketArn",
     certificateArn: "certificateArn",
     protect: "protect",
     "backend.cpu": "backendCpu",

@@ -5,6 +5,7 @@ import { ALARM_SPECS, Monitoring } from "../components/aws/monitoring";
 import { Toucan, ToucanArgs } from "../components/aws/toucan";
 import { ToucanArgumentError } from "../components/core/errors";
 import { Recording, RecordedResource, record, recordFailure } from "../components/planner/recorder";
+import { ConfigReader, toucanArgsFromConfig } from "../components/stack-config";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TOPIC = "aws:sns/topic:Topic";
@@ -767,6 +768,33 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
       /`flowLogs.bucketArn` is not set and must be an S3 bucket ARN with destination s3/,
     );
     assert.deepEqual(bad.built, []);
+  });
+
+  it("reads its root config keys", () => {
+    const args = (values: Record<string, string>) =>
+      toucanArgsFromConfig(
+        new ConfigReader({
+          name: "toucan",
+          get: (key) => ({ version: "v100.5.1", frontendDomain: "toucan.example.com", ...values })[key],
+        }),
+      );
+    assert.deepEqual(args({}).monitoring, {
+      emails: undefined,
+      httpsEndpoints: undefined,
+      topicArn: undefined,
+    });
+    assert.equal(args({ monitoring: "false" }).monitoring, false);
+    assert.deepEqual(
+      args({ alarmEmails: '["ops@example.com"]', alarmHttpsEndpoints: '["https://x.example.com/h"]' })
+        .monitoring,
+      { emails: ["ops@example.com"], httpsEndpoints: ["https://x.example.com/h"], topicArn: undefined },
+    );
+    assert.deepEqual(args({ logRetentionDays: "90" }).logs, { retentionDays: 90, kmsKeyArn: undefined });
+    assert.deepEqual(args({ flowLogs: "s3", flowLogsBucketArn: "arn:aws:s3:::b" }).flowLogs, {
+      destination: "s3",
+      bucketArn: "arn:aws:s3:::b",
+      retentionDays: undefined,
+    });
   });
 
   it("works alone on given ids", async () => {
