@@ -552,16 +552,23 @@ export function refuseIgnoredKeys(
  * component's message names its argument (`backend.desiredCount`); a root-program user set a config key
  * (`toucan:backendCount`), and reads that instead.
  */
+/** Arguments named like the config keys that set them, on Toucan and SingleHost alike. */
+const SAME_NAMED = Object.fromEntries(
+  [
+    "version",
+    "backendVersion",
+    "frontendVersion",
+    "allowFloatingVersion",
+    "frontendDomain",
+    "backendDomain",
+    "sameDomain",
+  ].map((k) => [k, k]),
+);
+
 const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
   Monitoring: { emails: "alarmEmails", httpsEndpoints: "alarmHttpsEndpoints", topicArn: "alarmTopicArn" },
   Toucan: {
-    version: "version",
-    backendVersion: "backendVersion",
-    frontendVersion: "frontendVersion",
-    allowFloatingVersion: "allowFloatingVersion",
-    frontendDomain: "frontendDomain",
-    backendDomain: "backendDomain",
-    sameDomain: "sameDomain",
+    ...SAME_NAMED,
     zoneId: "zoneId",
     "flowLogs.destination": "flowLogs",
     "flowLogs.bucketArn": "flowLogsBucketArn",
@@ -636,13 +643,7 @@ const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
   Certificate: { domainNames: "frontendDomain", zoneId: "zoneId" },
   SingleSignOn: { providers: "ssoProviders", "cognito.domainPrefix": "ssoCognitoDomainPrefix" },
   SingleHost: {
-    version: "version",
-    backendVersion: "backendVersion",
-    frontendVersion: "frontendVersion",
-    allowFloatingVersion: "allowFloatingVersion",
-    frontendDomain: "frontendDomain",
-    backendDomain: "backendDomain",
-    sameDomain: "sameDomain",
+    ...SAME_NAMED,
     "tls.mode": "tlsMode",
     "tls.certificateFile": "tlsCertificateFile",
     "tls.keyFile": "tlsKeyFile",
