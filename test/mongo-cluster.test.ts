@@ -613,7 +613,8 @@ describe("MongoCluster (documentdb)", () => {
     assert.equal(cluster.inputs.deletionProtection, true);
     assert.equal(cluster.inputs.backupRetentionPeriod, 7);
     assert.equal(cluster.inputs.skipFinalSnapshot, false);
-    assert.equal(cluster.inputs.finalSnapshotIdentifier, "db-final-snapshot");
+    // Unique per project, stack and name (DocumentDB refuses a second snapshot of the same name).
+    assert.match(cluster.inputs.finalSnapshotIdentifier as string, /^db-final-[0-9a-f]{7}$/);
     assert.equal(cluster.protect, true);
     assert.ok(cluster.inputs.masterPassword instanceof Secret);
     assert.equal(reveal(cluster.inputs.masterPassword), passwordOf(recording, "db-master-password-random"));
@@ -946,5 +947,17 @@ describe("renderMongoUserData", () => {
 
   it("refuses a member index outside the member list", () => {
     assert.throws(() => renderMongoUserData({ ...base, memberIndex: 4 }), /memberIndex 4/);
+  });
+});
+
+describe("DocumentDB final snapshot names", () => {
+  it("differ between two stacks of the same project and component name", async () => {
+    const name = async (stack: string) =>
+      (
+        await record(() => new MongoCluster("db", { ...NETWORK, engine: "documentdb" }), { stack })
+      ).recording.one("aws:docdb/cluster:Cluster").inputs.finalSnapshotIdentifier;
+    const [a, b] = [await name("staging"), await name("production")];
+    assert.notEqual(a, b);
+    assert.match(String(a), /^db-final-[0-9a-f]{7}$/);
   });
 });

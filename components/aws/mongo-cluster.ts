@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import { stackHash } from "./stack-names";
 import { DEFAULT_GATE, ROLLOUT_ORDER, gateDocument, gateParameters } from "./mongo-rollout";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -203,7 +204,7 @@ export interface MongoClusterArgs {
   backupRetentionDays?: number;
   /**
    * `documentdb`: delete the cluster without a final snapshot (for throwaway stacks).
-   * @default false: a final snapshot `<name>-final-snapshot` is taken
+   * @default false: a final snapshot `<name>-final-<7 hex digits of project, stack and name>` is taken
    */
   skipFinalSnapshot?: boolean;
   /**
@@ -781,7 +782,8 @@ function validateDocumentDb(
     parameterGroupFamily: family ? `docdb${family[1]}.${family[2]}` : "",
     backupRetentionDays,
     skipFinalSnapshot: args.skipFinalSnapshot ?? false,
-    finalSnapshotIdentifier: `${name}-final-snapshot`,
+    // Unique per stack: a second stack of the same name, or this one deployed again, would collide.
+    finalSnapshotIdentifier: `${name}-final-${stackHash(name)}`,
   };
 }
 

@@ -1,8 +1,8 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { cacheNodeTypeProblem } from "../core/aws-ids";
+import { stackHash } from "./stack-names";
 import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 
@@ -525,12 +525,6 @@ function engineVersionProblem(engine: RedisEngine, version: string): string | un
 }
 
 /** 7 hex characters unique to this project, stack and component: keeps final snapshot names apart. */
-function stackHash(name: string): string {
-  return createHash("sha256")
-    .update(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`)
-    .digest("hex")
-    .slice(0, 7);
-}
 
 /**
  * Redis for Toucan's backend: an ElastiCache replication group (Valkey by default) with a primary and a
