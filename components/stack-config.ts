@@ -276,6 +276,7 @@ export function toucanArgsFromConfig(
     redis: {
       nodeType: config.str("redisNodeType"),
       numReplicas: config.int("redisReplicas"),
+      applyImmediately: config.bool("redisApplyImmediately"),
     },
     loadBalancer: {
       mode: config.oneOf("loadBalancerMode", ["shared", "dedicated"] as const),
@@ -616,7 +617,11 @@ const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
     "atlas.instanceSize": "atlasInstanceSize",
     "atlas.pointInTimeRestore": "atlasPointInTimeRestore",
   },
-  RedisCache: { nodeType: "redisNodeType", numReplicas: "redisReplicas" },
+  RedisCache: {
+    nodeType: "redisNodeType",
+    numReplicas: "redisReplicas",
+    applyImmediately: "redisApplyImmediately",
+  },
   LoadBalancer: {
     mode: "loadBalancerMode",
     retiringMode: "loadBalancerRetiringMode",

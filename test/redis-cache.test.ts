@@ -481,3 +481,12 @@ describe("RedisCache rejects bad input before registering anything", () => {
     }
   });
 });
+
+describe("RedisCache applyImmediately", () => {
+  it("holds changes for the maintenance window by default, applies them at once when asked", async () => {
+    const held = await build(NETWORK);
+    assert.equal(groupInputs(held.recording).applyImmediately, false);
+    const now = await build({ ...NETWORK, applyImmediately: true });
+    assert.equal(groupInputs(now.recording).applyImmediately, true);
+  });
+});

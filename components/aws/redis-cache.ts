@@ -149,6 +149,14 @@ export interface RedisCacheArgs {
    */
   maintenanceWindow?: string;
   /**
+   * Apply changes (node type, replicas, engine version, parameters) at once, which may restart or fail over
+   * nodes while Toucan uses them. With `false`, AWS holds them until `maintenanceWindow`, and until then
+   * every `pulumi preview` shows the same pending diff on the replication group (the values AWS reports are
+   * still the old ones): expected, not a drift.
+   * @default false
+   */
+  applyImmediately?: boolean;
+  /**
    * Take a final snapshot when the replication group is deleted or replaced, named
    * `<replication group base name>-final-<hash of project and stack>`. The name is the same every time: if
    * the group is deleted twice, delete or rename the first snapshot before the second delete.
@@ -263,6 +271,7 @@ interface Managed extends Common {
   snapshotRetentionLimit: number;
   snapshotWindow: string;
   maintenanceWindow: string;
+  applyImmediately: boolean;
   finalSnapshotIdentifier?: string;
   replicationGroupId?: string;
 }
@@ -506,6 +515,7 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
     snapshotWindow,
     maintenanceWindow,
     finalSnapshotIdentifier,
+    applyImmediately: args.applyImmediately ?? false,
     replicationGroupId: args.replicationGroupId,
   };
 }
@@ -719,8 +729,8 @@ export class RedisCache extends pulumi.ComponentResource {
           maintenanceWindow: s.maintenanceWindow,
           finalSnapshotIdentifier: s.finalSnapshotIdentifier,
           autoMinorVersionUpgrade: true,
-          // Changes wait for the maintenance window rather than restart a cache in use.
-          applyImmediately: false,
+          // By default changes wait for the maintenance window rather than restart a cache in use.
+          applyImmediately: s.applyImmediately,
           tags: { ...s.tags, Name: s.name },
         },
         { parent: this, protect: s.protect },
