@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     fs.rmSync(root, { recursive: true, force: true });
   }
   await benchFullTopology();
+  printMutationScore();
 }
 
 /** Plans Pulumi.demo.yaml (monitoring on by default): once to load the modules, then timed. */
@@ -120,6 +121,25 @@ async function benchFullTopology(): Promise<void> {
       `${graph.resources.length} resources, ${alarms} alarms, ${dashboards} dashboard: ${verdict}`,
   );
   if (ms >= 3_000) process.exitCode = 1;
+}
+
+/** The last `npm run mutate` (its summary is committed; the bench does not run StrykerJS). */
+function printMutationScore(): void {
+  const file = path.join(__dirname, "..", "reports", "mutation-summary.json");
+  if (!fs.existsSync(file)) {
+    console.log("mutation score: no summary yet (npm run mutate writes reports/mutation-summary.json)");
+    return;
+  }
+  const summary = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    measuredAt: string;
+    durationSeconds: number;
+    score: number;
+    survivors: unknown[];
+  };
+  console.log(
+    `mutation score ${summary.score} % (${summary.survivors.length} mutants undetected), measured ` +
+      `${summary.measuredAt} by npm run mutate in ${Math.round(summary.durationSeconds / 60)} min`,
+  );
 }
 
 if (require.main === module) {
