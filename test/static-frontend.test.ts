@@ -661,7 +661,7 @@ describe("StaticFrontend: publishing the files", () => {
     const text = recording.one(DEPLOYMENT).inputs.__provider as string;
     assert.equal(typeof text, "string");
     assert.ok(text.length < 8_000, `__provider is ${text.length} characters`);
-    assert.ok(text.includes("deploy-provider"), "it loads the implementation by path");
+    assert.ok(text.includes("deploy-provider"), "it loads the implementation by its package subpath");
     for (const pipelinePart of ["syncToS3(", "extractImageFiles(", "PutObjectCommand", "renderTcParams("]) {
       assert.ok(!text.includes(pipelinePart), `does not serialize ${pipelinePart}`);
     }

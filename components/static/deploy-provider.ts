@@ -5,7 +5,9 @@
  *
  * It has two halves:
  * - {@link SITE_DEPLOY_PROVIDER}, what Pulumi serializes into the state (the `__provider` input): a
- *   few lines that `require()` this very file inside the provider process and delegate to it. Pulumi's
+ *   few lines that load this file inside the provider process (`pulumi-toucan/site-deploy-provider`
+ *   from the project's node_modules, or the source of a checkout) and delegate to it. They hold no path,
+ *   so the state is the same from every machine. Pulumi's
  *   closure serializer walks everything a provider's functions reference; handing it the real
  *   implementation would drag the pipeline modules and the AWS SDK through it on every plan.
  * - {@link siteDeployProvider}, the implementation, run in the provider process (and by the tests with
@@ -294,26 +296,47 @@ export function siteDeployProvider(
 
 // ---------------------------------------------------------------------------------------------------
 // The serialized half. Everything below the line that a provider method references ends up in the
-// state, so it references nothing imported: only the path of this file and `require`, which the
-// provider process supplies.
+// state, so it references nothing imported and nothing of the machine that ran the program (no path):
+// a teammate or CI running from another checkout, or from the installed package, serializes the same
+// text and sees no diff. It finds the implementation in the provider process, whose working folder is
+// the Pulumi project's.
 
-/** This file: `.ts` when the program runs under ts-node from this repository, `.js` once built. */
-const IMPLEMENTATION_FILE: string = __filename;
+/** The subpath the installed package exposes this file under (`exports` in package.json). */
+const PACKAGE_SUBPATH = "pulumi-toucan/site-deploy-provider";
 
 function loadImplementation(): typeof import("./deploy-provider") {
-  if (IMPLEMENTATION_FILE.endsWith(".ts")) {
-    const registered = (process as unknown as Record<symbol, unknown>)[
-      Symbol.for("ts-node.register.instance")
-    ];
-    if (!registered) {
-      const dir = require("path").dirname(IMPLEMENTATION_FILE) as string;
-      const tsNode = require(require.resolve("ts-node", { paths: [dir] })) as {
-        register(options: { transpileOnly: boolean; projectSearchDir: string }): unknown;
-      };
-      tsNode.register({ transpileOnly: true, projectSearchDir: dir });
+  try {
+    // The installed package (the project's node_modules), as built JavaScript.
+    return require(PACKAGE_SUBPATH) as typeof import("./deploy-provider");
+  } catch (err) {
+    const missing = (err as { code?: string }).code === "MODULE_NOT_FOUND";
+    if (!missing || !String((err as Error).message).includes(PACKAGE_SUBPATH)) throw err;
+  }
+  // A program run from a checkout of this library (its root program): its source, under ts-node.
+  const path = require("path") as typeof import("path");
+  const fs = require("fs") as typeof import("fs");
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    const source = path.join(dir, "components", "static", "deploy-provider.ts");
+    const manifest = path.join(dir, "package.json");
+    if (
+      fs.existsSync(source) &&
+      fs.existsSync(manifest) &&
+      (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-toucan"
+    ) {
+      if (!(process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) {
+        const tsNode = require(require.resolve("ts-node", { paths: [dir] })) as {
+          register(options: { transpileOnly: boolean; projectSearchDir: string }): unknown;
+        };
+        tsNode.register({ transpileOnly: true, projectSearchDir: dir });
+      }
+      return require(source) as typeof import("./deploy-provider");
+    }
+    if (path.dirname(dir) === dir) {
+      throw new Error(
+        `${PACKAGE_SUBPATH} not found from ${process.cwd()}: install pulumi-toucan in the Pulumi project`,
+      );
     }
   }
-  return require(IMPLEMENTATION_FILE) as typeof import("./deploy-provider");
 }
 
 /**
