@@ -187,6 +187,37 @@ describe("Certificate", () => {
       assert.match(String(await valueOf(result.certificate.arn)), /^arn:aws:acm:us-east-1:/);
     });
 
+    it("GIVEN another certificate's records THEN the names they validate get no second record, and the validation waits on them", async () => {
+      const { recording } = await record(
+        () => {
+          const regional = new Certificate("regional", { domainNames: names, zoneId: ZONE });
+          const provider = new aws.Provider("us-east-1", { region: "us-east-1" });
+          new Certificate(
+            "cdn",
+            {
+              domainNames: ["toucan.example.com", "www.example.com"],
+              zoneId: ZONE,
+              sharedValidationRecords: regional.validationRecords,
+            },
+            { provider },
+          );
+        },
+        { region: "eu-west-1" },
+      );
+      assert.deepEqual(
+        recording.byType(RECORD).map((r) => r.name),
+        [
+          "regional-validation-toucan.example.com",
+          "regional-validation-api-toucan.example.com",
+          "cdn-validation-www.example.com",
+        ],
+      );
+      assert.deepEqual(recording.one(VALIDATION, "cdn-validation").inputs.validationRecordFqdns, [
+        recording.one(RECORD, "regional-validation-toucan.example.com").outputs.fqdn,
+        recording.one(RECORD, "cdn-validation-www.example.com").outputs.fqdn,
+      ]);
+    });
+
     it("GIVEN tags THEN the certificate carries them", async () => {
       const { recording } = await build({
         domainNames: ["toucan.example.com"],

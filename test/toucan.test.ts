@@ -455,6 +455,33 @@ describe("Toucan (component)", () => {
     );
   });
 
+  it("with a static frontend, each name's ACM validation record has one owner: the us-east-1 certificate waits on the regional one's", async () => {
+    const { recording } = await record(() => new Toucan("t", { ...BASE, staticFrontend: {} }));
+    const validationRecords = recording
+      .byType("aws:route53/record:Record")
+      .filter((r) =>
+        String((r.inputs.records as string[] | undefined)?.[0]).endsWith(".acm-validations.aws."),
+      );
+    // ACM gives every certificate of a name the same CNAME in an account, whatever the region.
+    const owners = new Map<string, string[]>();
+    for (const r of validationRecords) {
+      const domain = String(r.inputs.name)
+        .replace(/^_[0-9a-f]+\./, "")
+        .replace(/\.$/, "");
+      owners.set(domain, [...(owners.get(domain) ?? []), r.name]);
+    }
+    assert.deepEqual([...owners.entries()].sort(), [
+      ["api-toucan.example.com", ["t-cert-validation-api-toucan.example.com"]],
+      ["toucan.example.com", ["t-cert-validation-toucan.example.com"]],
+    ]);
+    const usEast1 = recording
+      .byType("aws:acm/certificateValidation:CertificateValidation")
+      .find((v) => v.name !== "t-cert-validation")!;
+    assert.deepEqual(usEast1.inputs.validationRecordFqdns, [
+      recording.one("aws:route53/record:Record", "t-cert-validation-toucan.example.com").outputs.fqdn,
+    ]);
+  });
+
   it("with a static frontend on one name, admits CloudFront's origin-facing ranges to the load balancer", async () => {
     const { recording } = await record(
       () => new Toucan("t", { ...BASE, backendDomain: undefined, staticFrontend: {} }),

@@ -92,6 +92,13 @@ export interface CertificateArgs {
    * @default unknown: `domainNames` is undefined
    */
   existingDomainNames?: string[];
+  /**
+   * DNS validation records another `Certificate` of this account already owns (its `validationRecords`), by
+   * validation name. ACM gives every certificate of a name the same CNAME in an account, whatever the region,
+   * so this certificate creates no record for those names (one owner per record) and waits on the given ones.
+   * @default none: a record for every name
+   */
+  sharedValidationRecords?: Record<string, aws.route53.Record>;
   /** Tags for every resource. */
   tags?: Record<string, string>;
   /** Change any child resource's arguments. */
@@ -357,6 +364,12 @@ export class Certificate extends pulumi.ComponentResource {
    * imported PEM, or `existingDomainNames`.
    */
   readonly domainNames: string[] | undefined;
+  /**
+   * The DNS validation records this certificate owns, by validation name (none for an imported or existing
+   * certificate, nor for the names of `sharedValidationRecords`). Another certificate of the same names
+   * takes them as its `sharedValidationRecords`.
+   */
+  readonly validationRecords: Record<string, aws.route53.Record> = {};
 
   constructor(name: string, args: CertificateArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const source = validateCertificateArgs(name, args);
@@ -367,7 +380,17 @@ export class Certificate extends pulumi.ComponentResource {
     switch (source.kind) {
       case "request": {
         const certificate = this.requestCertificate(name, source, tags, args);
-        const records = this.createValidationRecords(name, source, certificate, args);
+        const shared = args.sharedValidationRecords ?? {};
+        const records = distinctValidationNames(source.domainNames).map((domain) => {
+          if (shared[domain] !== undefined) return shared[domain];
+          return (this.validationRecords[domain] = this.createValidationRecord(
+            name,
+            domain,
+            source,
+            certificate,
+            args,
+          ));
+        });
         this.arn = this.awaitValidation(name, certificate, records, args);
         break;
       }
@@ -405,44 +428,42 @@ export class Certificate extends pulumi.ComponentResource {
   }
 
   /**
-   * One record per distinct validation name, keyed by the plain names (known at construction) so the number and
+   * The record of one distinct validation name, keyed by the plain name (known at construction) so the number and
    * names of records never depend on ACM's answer; only their values are read from it.
    */
-  private createValidationRecords(
+  private createValidationRecord(
     name: string,
+    domain: string,
     source: Extract<Source, { kind: "request" }>,
     certificate: aws.acm.Certificate,
     args: CertificateArgs,
-  ): aws.route53.Record[] {
-    return distinctValidationNames(source.domainNames).map((domain) => {
-      const option = certificate.domainValidationOptions.apply((options) => {
-        const found = options.find((o) => validationName(o.domainName) === domain);
-        if (!found) {
-          throw new Error(
-            `Certificate "${name}": ACM returned no DNS validation record for ${domain} ` +
-              `(got ${options.map((o) => o.domainName).join(", ") || "none"})`,
-          );
-        }
-        return found;
-      });
-      return new aws.route53.Record(
-        ...applyTransform(
-          args.transform?.validationRecord,
-          `${name}-validation-${domain}`,
-          {
-            zoneId: source.zoneId,
-            name: option.resourceRecordName,
-            type: option.resourceRecordType,
-            records: [option.resourceRecordValue],
-            ttl: 300,
-            // ACM reuses one record per name across certificates: a second certificate for the same name
-            // (e.g. in us-east-1 for CloudFront) must be able to take it over.
-            allowOverwrite: true,
-          },
-          { parent: this },
-        ),
-      );
+  ): aws.route53.Record {
+    const option = certificate.domainValidationOptions.apply((options) => {
+      const found = options.find((o) => validationName(o.domainName) === domain);
+      if (!found) {
+        throw new Error(
+          `Certificate "${name}": ACM returned no DNS validation record for ${domain} ` +
+            `(got ${options.map((o) => o.domainName).join(", ") || "none"})`,
+        );
+      }
+      return found;
     });
+    return new aws.route53.Record(
+      ...applyTransform(
+        args.transform?.validationRecord,
+        `${name}-validation-${domain}`,
+        {
+          zoneId: source.zoneId,
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          records: [option.resourceRecordValue],
+          ttl: 300,
+          // A record left by an earlier certificate of the name (the CNAME is the same) is taken over.
+          allowOverwrite: true,
+        },
+        { parent: this },
+      ),
+    );
   }
 
   private awaitValidation(

@@ -175,6 +175,13 @@ export interface StaticFrontendArgs {
    * @default a provider for us-east-1 with the stack's `aws:` settings (profile, assumed roles, ...)
    */
   usEast1Provider?: aws.Provider;
+  /**
+   * The DNS validation records of `domainName` that another certificate of this account owns (a `Certificate`'s
+   * `validationRecords`, e.g. the load balancer's): the us-east-1 certificate shares them instead of making a
+   * second owner of the same CNAME.
+   * @default none: the certificate owns its validation record
+   */
+  certificateValidationRecords?: Record<string, aws.route53.Record>;
   /** The site's files. */
   assets: StaticAssets;
   /**
@@ -771,7 +778,11 @@ export class StaticFrontend extends pulumi.ComponentResource {
     const provider = args.usEast1Provider ?? this.createUsEast1Provider(name);
     const certificate = new Certificate(
       `${name}-cert`,
-      { domainNames: [args.domainName], zoneId: args.zoneId! },
+      {
+        domainNames: [args.domainName],
+        zoneId: args.zoneId!,
+        sharedValidationRecords: args.certificateValidationRecords,
+      },
       { parent: this, provider },
     );
     return certificate.arn;

@@ -358,6 +358,8 @@ interface Refs {
   /** The toolbox's task role, made before the storage so its file-system policy admits it. */
   toolboxTaskRole?: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
   certificateArn: pulumi.Input<string>;
+  /** The validation records of the regional certificate, when Toucan requests it. */
+  certificateValidationRecords?: Record<string, aws.route53.Record>;
   cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
   /** The backend's image when it is built here (connectors baked in). */
   backendImage?: pulumi.Input<string>;
@@ -844,6 +846,8 @@ function staticFrontendArgsFor(
     gracePeriodSeconds: settings.gracePeriodSeconds,
     usEast1Provider: settings.usEast1Provider,
     certificateArn: settings.certificateArn,
+    // The regional certificate's records validate the same names: one owner per record.
+    certificateValidationRecords: refs.certificateValidationRecords,
     // The site bucket holds only what the frontend image builds, published again by every deploy; switching
     // back to frontend containers must be able to delete it.
     protect: false,
@@ -1202,8 +1206,13 @@ export class Toucan extends pulumi.ComponentResource {
       accessPointArn: this.storage.accessPointArn,
     };
     refs.dataTier = [this.mongo, this.redis, this.storage];
-    refs.certificateArn =
-      args.certificateArn ?? new Certificate(`${name}-cert`, certificateArgsFor(args, plan, tags), child).arn;
+    if (args.certificateArn !== undefined) {
+      refs.certificateArn = args.certificateArn;
+    } else {
+      const certificate = new Certificate(`${name}-cert`, certificateArgsFor(args, plan, tags), child);
+      refs.certificateArn = certificate.arn;
+      refs.certificateValidationRecords = certificate.validationRecords;
+    }
     this.loadBalancer = new LoadBalancer(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags), child);
     refs.loadBalancer = this.loadBalancer;
     refs.cluster = args.cluster ?? this.createCluster(name, tags);
