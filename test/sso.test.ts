@@ -5,8 +5,16 @@ import { SingleSignOn, SingleSignOnArgs } from "../components/aws/single-sign-on
 import { Toucan, ToucanArgs } from "../components/aws/toucan";
 import { SingleHost } from "../components/docker/single-host";
 import { ConfigReader, toucanArgsFromConfig } from "../components/stack-config";
-import { ToucanArgumentError } from "../components/core/errors";
-import { SsoProvider, pemBody, ssoUrls, toYaml } from "../components/core/sso";
+import { ArgumentChecks, ToucanArgumentError } from "../components/core/errors";
+import {
+  SsoProvider,
+  pemBody,
+  providerBlock,
+  ssoUrls,
+  toYaml,
+  validateSsoProviders,
+  validateSsoSettings,
+} from "../components/core/sso";
 import { Recording, record, recordFailure, valueOf } from "../components/planner/recorder";
 import { reveal } from "../components/planner/values";
 
@@ -471,6 +479,236 @@ describe("root config: Atlas and SSO keys (Pulumi.demo-atlas.yaml)", () => {
         e instanceof ToucanArgumentError &&
         e.message.includes("`toucan:ssoProviders[0]`") &&
         /okta:SAML2:Okta/.test(e.message),
+    );
+  });
+});
+
+describe("SSO provider blocks and checks, pure (the vendor's FAQ SAML2 example and OIDC template)", () => {
+  const URLS_SAML = {
+    entityId: "https://api-toucan.example.com",
+    acsUrl: "https://api-toucan.example.com/auth/provider/okta/acs",
+    metadataUrl: "https://api-toucan.example.com/auth/provider/okta/metadata",
+    defaultRedirectUrl: "https://toucan.example.com",
+  };
+  const URLS_OIDC = {
+    callbackUrl: "https://api-toucan.example.com/auth/provider/google/auth_callback",
+    defaultRedirectUrl: "https://toucan.example.com",
+  };
+
+  it("writes a SAML2 block with the SP part filled and the IdP part as <placeholders>", () => {
+    assert.deepEqual(providerBlock({ id: "okta", type: "SAML2" }, { urls: URLS_SAML }), {
+      id: "okta",
+      name: "okta",
+      type: "SAML2",
+      config: {
+        defaultRedirectUrl: "https://toucan.example.com",
+        security: { authnRequestsSigned: true, signedMetaData: true },
+        sp: {
+          entityId: "https://api-toucan.example.com",
+          assertionConsumerService: {
+            url: "https://api-toucan.example.com/auth/provider/okta/acs",
+            binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+          },
+          NameIDFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:unspecified",
+          x509cert: "<SP certificate>",
+        },
+        idp: {
+          entityId: "<IdP entity id>",
+          singleSignOnService: {
+            url: "<IdP sign-on URL>",
+            binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+          },
+          x509cert: "<IdP certificate>",
+        },
+      },
+    });
+  });
+
+  it("writes a SAML2 block with the SP key, the IdP given, a display name and an icon", () => {
+    const block = providerBlock(
+      {
+        id: "okta",
+        type: "SAML2",
+        name: "Okta",
+        icon: "fa-lock",
+        saml: {
+          entityId: "http://www.okta.com/exk1",
+          singleSignOnUrl: "https://example.okta.com/app/sso/saml",
+          binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+          x509cert: "-----BEGIN CERTIFICATE-----\nIDP1\nIDP2==\n-----END CERTIFICATE-----\n",
+        },
+      },
+      {
+        urls: URLS_SAML,
+        spCertificatePem: "-----BEGIN CERTIFICATE-----\nSPC1\nSPC2\n-----END CERTIFICATE-----\n",
+        spPrivateKeyPem: "-----BEGIN PRIVATE KEY-----\nKEY1\nKEY2\n-----END PRIVATE KEY-----\n",
+      },
+    );
+    assert.deepEqual(block, {
+      id: "okta",
+      name: "Okta",
+      type: "SAML2",
+      icon: "fa-lock",
+      config: {
+        defaultRedirectUrl: "https://toucan.example.com",
+        security: { authnRequestsSigned: true, signedMetaData: true },
+        sp: {
+          entityId: "https://api-toucan.example.com",
+          assertionConsumerService: {
+            url: "https://api-toucan.example.com/auth/provider/okta/acs",
+            binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+          },
+          NameIDFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:unspecified",
+          x509cert: "SPC1SPC2",
+          privateKey: "KEY1KEY2",
+        },
+        idp: {
+          entityId: "http://www.okta.com/exk1",
+          singleSignOnService: {
+            url: "https://example.okta.com/app/sso/saml",
+            binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+          },
+          x509cert: "IDP1IDP2==",
+        },
+      },
+    });
+  });
+
+  it("writes an OIDC block with <placeholders> for the IdP and the app credentials", () => {
+    assert.deepEqual(providerBlock({ id: "google", type: "OIDC" }, { urls: URLS_OIDC }), {
+      id: "google",
+      name: "google",
+      type: "OIDC",
+      config: {
+        providerConfig: {
+          issuer: "<issuer>",
+          authorization_endpoint: "<authorization endpoint>",
+          token_endpoint: "<token endpoint>",
+          userinfo_endpoint: "<userinfo endpoint>",
+          jwks_uri: "<JWKS URI>",
+          response_types_supported: ["code"],
+          subject_types_supported: ["public"],
+          id_token_signing_alg_values_supported: ["RS256"],
+          scopes_supported: ["openid", "email"],
+          token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+        },
+        defaultRedirectUrl: "https://toucan.example.com",
+        appCredentials: { client_id: "<client id>", client_secret: "<client secret>" },
+      },
+    });
+  });
+
+  it("writes an OIDC block with Google's discovery values, scopes and the app credentials", () => {
+    const block = providerBlock(
+      {
+        id: "google",
+        type: "OIDC",
+        name: "Google",
+        oidc: {
+          issuer: "https://accounts.google.com",
+          authorizationEndpoint: "https://accounts.google.com/o/oauth2/v2/auth",
+          tokenEndpoint: "https://oauth2.googleapis.com/token",
+          userinfoEndpoint: "https://openidconnect.googleapis.com/v1/userinfo",
+          revocationEndpoint: "https://oauth2.googleapis.com/revoke",
+          jwksUri: "https://www.googleapis.com/oauth2/v3/certs",
+          scopes: ["openid", "email", "profile"],
+        },
+      },
+      { urls: URLS_OIDC, clientId: "app-client", clientSecret: "app-secret" },
+    );
+    assert.deepEqual(block, {
+      id: "google",
+      name: "Google",
+      type: "OIDC",
+      config: {
+        providerConfig: {
+          issuer: "https://accounts.google.com",
+          authorization_endpoint: "https://accounts.google.com/o/oauth2/v2/auth",
+          token_endpoint: "https://oauth2.googleapis.com/token",
+          userinfo_endpoint: "https://openidconnect.googleapis.com/v1/userinfo",
+          revocation_endpoint: "https://oauth2.googleapis.com/revoke",
+          jwks_uri: "https://www.googleapis.com/oauth2/v3/certs",
+          response_types_supported: ["code"],
+          subject_types_supported: ["public"],
+          id_token_signing_alg_values_supported: ["RS256"],
+          scopes_supported: ["openid", "email", "profile"],
+          token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+        },
+        defaultRedirectUrl: "https://toucan.example.com",
+        appCredentials: { client_id: "app-client", client_secret: "app-secret" },
+      },
+    });
+  });
+
+  it("drops every trailing slash of the backend URL", () => {
+    assert.deepEqual(
+      ssoUrls({ id: "okta", type: "SAML2" }, "https://api.example.com//", "https://example.com"),
+      {
+        entityId: "https://api.example.com",
+        acsUrl: "https://api.example.com/auth/provider/okta/acs",
+        metadataUrl: "https://api.example.com/auth/provider/okta/metadata",
+        defaultRedirectUrl: "https://example.com",
+      },
+    );
+  });
+
+  const messages = (run: (checks: ArgumentChecks) => unknown): string[] => {
+    const checks = new ArgumentChecks("SingleSignOn");
+    run(checks);
+    return (checks.error()?.errors ?? []).map((e) => e.message);
+  };
+
+  it("accepts no providers and the validity bounds 60 and 3650 days", () => {
+    for (const sso of [{}, { samlCertificateValidityDays: 60 }, { samlCertificateValidityDays: 3650 }]) {
+      const checks = new ArgumentChecks("SingleSignOn");
+      const { providers } = validateSsoSettings(checks, "sso.", sso);
+      assert.deepEqual(providers, []);
+      assert.equal(checks.ok, true, JSON.stringify(sso));
+    }
+    assert.equal(validateSsoSettings(new ArgumentChecks("SingleSignOn"), "sso.", {}).validityDays, 730);
+  });
+
+  for (const days of [59, 3651, 100.5]) {
+    it(`refuses a certificate validity of ${days} days`, () => {
+      assert.deepEqual(
+        messages((c) => validateSsoSettings(c, "sso.", { samlCertificateValidityDays: days })),
+        [
+          `SingleSignOn: \`sso.samlCertificateValidityDays\` is ${days}: is not a whole number of days from 60 to 3650. ` +
+            "Fix: use e.g. 730 (the certificate renews 30 days before it expires)",
+        ],
+      );
+    });
+  }
+
+  it("refuses providers that are not a list", () => {
+    assert.deepEqual(
+      messages((c) => validateSsoProviders(c, "sso.providers", "okta")),
+      [
+        'SingleSignOn: `sso.providers` is "okta": is not a list. Fix: give e.g. [{ id: "okta", type: "SAML2" }]',
+      ],
+    );
+  });
+
+  it("names each bad provider's id, type, repeated id and misplaced settings", () => {
+    assert.deepEqual(
+      messages((c) =>
+        validateSsoProviders(c, "sso.providers", [
+          { id: "okta idp", type: "SAML2" },
+          { id: "azure", type: "saml" },
+          { id: "azure", type: "OIDC" },
+          { id: "google", type: "OIDC", saml: { entityId: "x" } },
+          { id: "adfs", type: "SAML2", oidc: { issuer: "x" } },
+        ]),
+      ),
+      [
+        'SingleSignOn: `sso.providers[0].id` is "okta idp": is not a provider id (it becomes part of URLs). ' +
+          'Fix: use letters, digits, "_" and "-", e.g. "okta" or "google_openid_connect"',
+        'SingleSignOn: `sso.providers[1].type` is "saml": is not an SSO provider type. ' +
+          'Fix: use "SAML2" or "OIDC" (the vendor\'s spelling)',
+        'SingleSignOn: `sso.providers[2].id` is "azure": is used by two providers. Fix: give each provider its own id',
+        'SingleSignOn: `sso.providers[3]` is "OIDC": has `saml` settings. Fix: remove `saml`, or set type SAML2',
+        'SingleSignOn: `sso.providers[4]` is "SAML2": has `oidc` settings. Fix: remove `oidc`, or set type OIDC',
+      ],
     );
   });
 });

@@ -622,3 +622,408 @@ describe("toucan-config: Mongo connection strings", () => {
     assert.doesNotMatch(error.message, /hunter2/);
   });
 });
+
+describe("toucan-config: the exact messages a user reads, and the edges of each rule", () => {
+  const message = (fn: () => unknown) => argumentError(fn).message;
+  const messages = (fn: () => unknown) => argumentError(fn).errors.map((e) => e.message);
+
+  it("names the default component, the value and the fix of a bad CPU size", () => {
+    assert.strictEqual(
+      message(() => gunicornWorkers(0)),
+      "Toucan configuration: `vcpu` is 0: is not a positive number of vCPUs. Fix: give the backend's vCPUs, e.g. 0.25, 0.5, 1, 2 or 4",
+    );
+    assert.strictEqual(
+      message(() => vcpuFromCpuUnits(-256, COMPONENT)),
+      'Toucan "test": `cpu` is -256: is not a positive number of CPU units. Fix: give Fargate CPU units, e.g. 256, 512, 1024, 2048 or 4096',
+    );
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, "2" as unknown as number]) {
+      argumentError(() => gunicornWorkers(bad));
+      argumentError(() => vcpuFromCpuUnits(bad));
+    }
+    assert.strictEqual(gunicornWorkers(0.25), 1);
+    assert.strictEqual(vcpuFromCpuUnits(512), 0.5);
+  });
+
+  it("accepts vendor tags with multi-digit MINOR and PATCH and refuses text around them", () => {
+    for (const version of ["v100.55.1", "v100.5.12", "v1.22.333-hotfix1"]) {
+      assert.strictEqual(resolveImages({ version }, COMPONENT).backendVersion, version);
+    }
+    for (const version of ["v100.5.1+build", "xv100.5.1", "release-v100.5.1"]) {
+      assert.strictEqual(
+        message(() => resolveImages({ version }, COMPONENT)),
+        `Toucan "test": \`version\` is ${JSON.stringify(version)}: is not a vendor version (vMAJOR.MINOR.PATCH). ` +
+          'Fix: use a vendor tag such as "v100.5.1" (or "latest-monthly" with allowFloatingVersion)',
+      );
+    }
+    assert.strictEqual(
+      message(() => resolveImages({ version: "100.55.1" }, COMPONENT)),
+      'Toucan "test": `version` is "100.55.1": lacks the leading `v` of the vendor\'s tags. Fix: write "v100.55.1"',
+    );
+  });
+
+  it("takes a version of Docker's 128-character tag limit and refuses one longer", () => {
+    const at128 = `v1.2.3-${"a".repeat(121)}`;
+    assert.strictEqual(at128.length, 128);
+    assert.strictEqual(resolveImages({ version: at128 }, COMPONENT).backendVersion, at128);
+    const at129 = `${at128}a`;
+    assert.match(
+      message(() => resolveImages({ version: at129 }, COMPONENT)),
+      /is not a vendor version/,
+    );
+  });
+
+  it("explains a bad image reference with the expected form", () => {
+    assert.strictEqual(
+      message(() => resolveImages({ version: "v100.5.1", backendImage: "https://quay.io/x:1" }, COMPONENT)),
+      'Toucan "test": `backendImage` is "https://quay.io/x:1": is not an image reference (an image reference has no URL scheme (drop `https://`)). ' +
+        "Fix: give [REGISTRY/]REPOSITORY[:TAG][@DIGEST], e.g. quay.io/toucantoco/backend:v100.5.1",
+    );
+  });
+
+  it("names the tier left without a version", () => {
+    assert.strictEqual(
+      message(() => resolveImages({ backendVersion: "v100.5.1" }, COMPONENT)),
+      'Toucan "test": `frontendVersion` is not set and leaves the frontend without an image version. ' +
+        'Fix: set `version` (e.g. "v100.5.1") for both tiers, or `frontendVersion`, or a full `frontendImage`',
+    );
+  });
+
+  it("explains the floating tag, one tier floating, and MAJOR numbers that differ", () => {
+    assert.strictEqual(
+      message(() => resolveImages({ version: "latest-monthly" }, COMPONENT)),
+      'Toucan "test": `version` is "latest-monthly": is a floating tag, and the vendor asks production to pin a version ' +
+        "(a floating tag changes the running version whenever a task restarts). " +
+        'Fix: pin a version such as "v100.5.1", or set `allowFloatingVersion: true` to accept the floating tag',
+    );
+    assert.strictEqual(
+      message(() =>
+        resolveImages(
+          { backendVersion: "latest-monthly", frontendVersion: "v100.5.1", allowFloatingVersion: true },
+          COMPONENT,
+        ),
+      ),
+      'Toucan "test": `backendVersion` is "latest-monthly": floats while frontendVersion "v100.5.1" is pinned ' +
+        "(or the other way round), so their MAJOR numbers cannot be kept equal. Fix: pin both versions (same MAJOR), or float both",
+    );
+    assert.strictEqual(
+      message(() => resolveImages({ backendVersion: "v99.0.1", frontendVersion: "v100.5.1" }, COMPONENT)),
+      'Toucan "test": `backendVersion` is "v99.0.1": has MAJOR 99 but frontendVersion "v100.5.1" has MAJOR 100; ' +
+        "the vendor requires the backend and frontend MAJOR numbers to match. " +
+        'Fix: use versions of one release, e.g. backendVersion "v100.x.y" with frontendVersion "v100.5.1"',
+    );
+  });
+
+  it("leaves the version fields out of the result for custom images given without one", () => {
+    const resolved = resolveImages(
+      { backendImage: "registry.example.com/backend:1", frontendImage: "registry.example.com/frontend:1" },
+      COMPONENT,
+    );
+    assert.deepStrictEqual(Object.keys(resolved).sort(), ["backendImage", "frontendImage"]);
+  });
+
+  const env = { workers: 5 };
+
+  it("accepts one worker and refuses none, with the vendor's formula as the fix", () => {
+    assert.deepStrictEqual(backendEnvironment({ workers: 1 }), { TOUCAN_GUNICORN_WORKERS: "1" });
+    assert.strictEqual(
+      message(() => backendEnvironment({ workers: 0 }, COMPONENT)),
+      'Toucan "test": `gunicornWorkers` is 0: is not a positive whole number of workers. ' +
+        "Fix: use the vendor's 2 * vCPU + 1 (5 on 2 vCPUs), or leave it out to compute it from the CPU size",
+    );
+  });
+
+  it("names the list, the bad item, the repeated item and the vendor's example", () => {
+    assert.deepStrictEqual(
+      messages(() =>
+        backendEnvironment(
+          {
+            ...env,
+            extraConnectors: "oracle" as unknown as string[],
+            oldAugmentWhitelist: ["app 1", "a", "a"],
+          },
+          COMPONENT,
+        ),
+      ),
+      [
+        'Toucan "test": `extraConnectors` is "oracle": is not a list. Fix: give a list, e.g. ["azure_mssql", "oracle"]',
+        'Toucan "test": `oldAugmentWhitelist[0]` is "app 1": is not a small-app name (^[A-Za-z0-9][A-Za-z0-9_-]*$). ' +
+          'Fix: use the small-app name as the vendor spells it, e.g. ["small_app_1"]',
+        'Toucan "test": `oldAugmentWhitelist[2]` is "a": is listed twice. Fix: list it once',
+      ],
+    );
+    assert.deepStrictEqual(
+      messages(() =>
+        backendEnvironment({ ...env, extraConnectors: ["Oracle", 7 as unknown as string] }, COMPONENT),
+      ),
+      [
+        'Toucan "test": `extraConnectors[0]` is "Oracle": is not a connector name (^[a-z0-9_]+$). ' +
+          'Fix: use the connector name as the vendor spells it, e.g. ["azure_mssql", "oracle"]',
+        'Toucan "test": `extraConnectors[1]` is 7: is not a connector name (^[a-z0-9_]+$). ' +
+          'Fix: use the connector name as the vendor spells it, e.g. ["azure_mssql", "oracle"]',
+      ],
+    );
+  });
+
+  it("refuses a variable name with lower-case letters anywhere, showing a plain value and hiding an Output", () => {
+    assert.deepStrictEqual(
+      messages(() =>
+        backendEnvironment({ ...env, extra: { MY_var: "x", "my-var": pulumi.output("y") } }, COMPONENT),
+      ),
+      [
+        'Toucan "test": `environment.MY_var` is "x": is not under an environment variable name (^[A-Z_][A-Z0-9_]*$). ' +
+          "Fix: use upper-case letters, digits and underscores, not starting with a digit",
+        'Toucan "test": `environment.my-var` is "(redacted)": is not under an environment variable name (^[A-Z_][A-Z0-9_]*$). ' +
+          "Fix: use upper-case letters, digits and underscores, not starting with a digit",
+      ],
+    );
+  });
+
+  it("names the argument that writes a reserved variable, showing its plain value, and hides a secret's", () => {
+    assert.deepStrictEqual(
+      messages(() =>
+        backendEnvironment(
+          {
+            ...env,
+            extra: {
+              TOUCAN_OLD_AUGMENT_WHITELIST: "[]",
+              TOUCAN_REDIS_TLS: "yes",
+              TOUCAN_REDIS_PASSWORD: "hunter2",
+            },
+          },
+          COMPONENT,
+        ),
+      ),
+      [
+        'Toucan "test": `environment.TOUCAN_OLD_AUGMENT_WHITELIST` is "[]": is written from `oldAugmentWhitelist`. Fix: use `oldAugmentWhitelist`',
+        'Toucan "test": `environment.TOUCAN_REDIS_TLS` is "yes": is written from `redis.tls`. Fix: use `redis.tls`',
+        'Toucan "test": `environment.TOUCAN_REDIS_PASSWORD` is "(redacted)": is a secret, and plain environment variables are stored in plain text. ' +
+          "Fix: deliver it as a secret (the component's `secrets`), never as a plain variable",
+      ],
+    );
+  });
+
+  it("refuses bad and repeated Redis variable names with the default as example", () => {
+    assert.deepStrictEqual(
+      messages(() =>
+        backendEnvironment(
+          { ...env, redisVariables: { host: "redis-host", port: "REDIS", tls: "REDIS" } },
+          COMPONENT,
+        ),
+      ),
+      [
+        'Toucan "test": `redisVariables.host` is "redis-host": is not an environment variable name (^[A-Z_][A-Z0-9_]*$). ' +
+          'Fix: use upper-case letters, digits and underscores, e.g. "TOUCAN_REDIS_HOST"',
+        'Toucan "test": `redisVariables` is {"host":"redis-host","port":"REDIS","tls":"REDIS","url":"TOUCAN_REDIS_URL","password":"TOUCAN_REDIS_PASSWORD"}: ' +
+          "gives two Redis settings the same variable name. Fix: give each of host, port, tls, url and password its own name",
+      ],
+    );
+  });
+
+  it("refuses a plain Redis URL with a password, and one given as an Output when it resolves", async () => {
+    assert.strictEqual(
+      message(() => backendEnvironment({ ...env, redis: { url: "rediss://:token@cache:6379" } }, COMPONENT)),
+      'Toucan "test": `redis.url` is "(redacted)": holds a password, which would be stored in plain text in the container definition. ' +
+        "Fix: deliver the URL as a secret under TOUCAN_REDIS_URL instead",
+    );
+    const environment = backendEnvironment(
+      { ...env, redis: { url: pulumi.output("rediss://:token@cache:6379") } },
+      COMPONENT,
+    );
+    await assert.rejects(
+      (environment.TOUCAN_REDIS_URL as unknown as { promise(): Promise<string> }).promise(),
+      (error: Error) =>
+        error.message ===
+        'Toucan "test": `redis.url` is "(redacted)": holds a URI with a password, which would be stored in plain text in the container definition. ' +
+          "Fix: deliver the URL as a secret under TOUCAN_REDIS_URL",
+    );
+  });
+
+  it("keeps a plain extra value a plain string, lets an Output without a password through, and refuses one with a password", async () => {
+    const environment = backendEnvironment(
+      {
+        ...env,
+        extra: {
+          PLAIN: "redis://cache:6379",
+          LATER: pulumi.output("https://example.com/a"),
+          LEAK: pulumi.output("postgres://app:pw@db/app"),
+        },
+      },
+      COMPONENT,
+    );
+    assert.strictEqual(environment.PLAIN, "redis://cache:6379");
+    assert.strictEqual(await valueOf(environment.LATER), "https://example.com/a");
+    await assert.rejects(
+      (environment.LEAK as unknown as { promise(): Promise<string> }).promise(),
+      (error: Error) =>
+        error.message ===
+        'Toucan "test": `environment.LEAK` is "(redacted)": holds a URI with a password, which would be stored in plain text in the container definition. ' +
+          "Fix: pass it as a secret instead",
+    );
+  });
+
+  it("finds passwords in URIs of any RFC 3986 scheme, and only in the user-info part", () => {
+    assert.strictEqual(containsCredentialUri("x://user:pw@host"), true, "a one-letter scheme");
+    assert.strictEqual(containsCredentialUri("s3://key:secret@bucket"), true, "a scheme ending with a digit");
+    assert.strictEqual(containsCredentialUri("redis://user@cache:6379"), false, "a port is not a password");
+    assert.strictEqual(containsCredentialUri("redis://user:@cache"), false, "an empty password");
+    assert.strictEqual(containsCredentialUri("redis://u:p@cache"), true, "a one-character password");
+  });
+
+  it("explains each kind of bad host name with the name to write", () => {
+    const example = "e.g. toucan.example.com";
+    const cases: [unknown, { problem: string; fix: string }][] = [
+      ["", { problem: "is not a host name", fix: `give a DNS name, ${example}` }],
+      [
+        "https://Toucan.example.com:8443/x",
+        {
+          problem: "includes the URL scheme https://; a host name is the bare name",
+          fix: 'give just the name: "toucan.example.com"',
+        },
+      ],
+      [
+        "http://[::1]:8080",
+        {
+          problem: "includes the URL scheme http://; a host name is the bare name",
+          fix: 'give just the name: "[::1]"',
+        },
+      ],
+      [
+        "https:///path",
+        {
+          problem: "includes the URL scheme https://; a host name is the bare name",
+          fix: `give just the name, ${example}`,
+        },
+      ],
+      [
+        "toucan.example.com/redirect=https://x",
+        { problem: "includes a path; a host name is the bare name", fix: `give just the name, ${example}` },
+      ],
+      [
+        "toucan.example.com:8443",
+        { problem: "includes a port; a host name has none", fix: 'remove ":8443"' },
+      ],
+      ["toucan.example.com:", { problem: "includes a port; a host name has none", fix: 'remove ":"' }],
+      [
+        "a:b.example.com",
+        {
+          problem:
+            'has the label "a:b", which is not 1-63 of [a-z0-9-] starting and ending with a letter or digit',
+          fix: `give a DNS name, ${example}`,
+        },
+      ],
+      ["toucan.example.com..", { problem: "ends with a dot", fix: 'write "toucan.example.com"' }],
+      ["toucan.example.com.", { problem: "ends with a dot", fix: 'write "toucan.example.com"' }],
+      [
+        "Toucan.Example.com",
+        { problem: "has capital letters", fix: 'write it in lower case: "toucan.example.com"' },
+      ],
+    ];
+    for (const [value, expected] of cases) {
+      assert.deepStrictEqual(hostNameProblem(value), expected, JSON.stringify(value));
+    }
+    const label63 = "a".repeat(63);
+    const at253 = `${label63}.${label63}.${label63}.${"b".repeat(61)}`;
+    assert.strictEqual(at253.length, 253);
+    assert.strictEqual(hostNameProblem(at253), undefined);
+    assert.deepStrictEqual(hostNameProblem(`${at253}c`), {
+      problem: "is longer than 253 characters",
+      fix: "use a shorter name",
+    });
+  });
+
+  it("explains a bad scheme, missing names, and a backend name that cannot be told apart", () => {
+    assert.deepStrictEqual(
+      messages(() =>
+        apiBaseRoute(
+          { frontendName: undefined as unknown as string, sameDomain: false, scheme: "ftp" as "https" },
+          COMPONENT,
+        ),
+      ),
+      [
+        'Toucan "test": `scheme` is "ftp": is not a URL scheme Toucan is served over. Fix: use "https"',
+        'Toucan "test": `frontendName` is not set and is needed. Fix: give the frontend\'s public name, e.g. toucan.example.com',
+        'Toucan "test": `backendName` is not set and is needed when the backend has its own name (same-domain mode is off). ' +
+          "Fix: give the backend's public name (e.g. api-toucan.example.com), or turn on same-domain mode to serve it under /_api",
+      ],
+    );
+    assert.deepStrictEqual(
+      messages(() =>
+        apiBaseRoute(
+          { frontendName: undefined as unknown as string, backendName: "api.example.com", sameDomain: true },
+          COMPONENT,
+        ),
+      ),
+      [
+        'Toucan "test": `frontendName` is not set and is needed in same-domain mode: the backend is served under its /_api. ' +
+          "Fix: give the frontend's public name, e.g. toucan.example.com",
+        'Toucan "test": `backendName` is "api.example.com": is set in same-domain mode, where the backend is served under /_api ' +
+          "on the frontend's name. Fix: remove backendName, or turn same-domain mode off",
+      ],
+    );
+    assert.strictEqual(
+      message(() =>
+        apiBaseRoute(
+          { frontendName: "t.example.com", backendName: "t.example.com", sameDomain: false },
+          COMPONENT,
+        ),
+      ),
+      'Toucan "test": `backendName` is "t.example.com": is the frontend\'s name too, so requests cannot be told apart by name. ' +
+        "Fix: give the backend its own name, or turn on same-domain mode to serve it under /_api",
+    );
+    assert.strictEqual(
+      apiBaseRoute({ frontendName: "t.example.com", sameDomain: true, scheme: "http" }),
+      "http://t.example.com/_api",
+    );
+  });
+
+  const mongo = { user: "toucan", password: "pw", hosts: ["mongo-0.internal"] };
+
+  it("names each bad Mongo part and never shows the password", () => {
+    assert.deepStrictEqual(
+      messages(() =>
+        toucanMongoUri(
+          {
+            user: "",
+            password: "",
+            hosts: ["mongo-0.internal:0", "mongo-1.internal:65536", 27017 as unknown as string],
+            database: "api.toucan",
+            replicaSet: "rs 0",
+            tlsCAFile: "certs/ca.pem",
+          },
+          COMPONENT,
+        ),
+      ),
+      [
+        'Toucan "test": `user` is "": is empty. Fix: give the Mongo user name',
+        'Toucan "test": `password` is "(redacted)": is empty. Fix: give the user\'s password (any characters; it is percent-encoded)',
+        'Toucan "test": `hosts[0]` is "mongo-0.internal:0": is not HOST or HOST:PORT. Fix: give e.g. mongo-0.internal or mongo-0.internal:27017 (no scheme, no credentials)',
+        'Toucan "test": `hosts[1]` is "mongo-1.internal:65536": is not HOST or HOST:PORT. Fix: give e.g. mongo-0.internal or mongo-0.internal:27017 (no scheme, no credentials)',
+        'Toucan "test": `hosts[2]` is 27017: is not HOST or HOST:PORT. Fix: give e.g. mongo-0.internal or mongo-0.internal:27017 (no scheme, no credentials)',
+        'Toucan "test": `database` is "api.toucan": is not a MongoDB database name. Fix: use e.g. "api-toucan" (no / \\ . space " $ and at most 63 characters)',
+        'Toucan "test": `replicaSet` is "rs 0": is not a replica set name. Fix: use the set\'s name, e.g. "rs0"',
+        'Toucan "test": `tlsCAFile` is "certs/ca.pem": is not an absolute path inside the backend container. ' +
+          "Fix: mount the CA in the container and give its path, e.g. /etc/ssl/myCA.crt",
+      ],
+    );
+    assert.deepStrictEqual(
+      messages(() =>
+        toucanMongoUri({ user: "toucan" } as unknown as Parameters<typeof toucanMongoUri>[0], COMPONENT),
+      ),
+      [
+        'Toucan "test": `password` is not set and is empty. Fix: give the user\'s password (any characters; it is percent-encoded)',
+        'Toucan "test": `hosts` is not set and names no Mongo host. Fix: give at least one host, e.g. ["mongo.example.com:27017"]',
+      ],
+    );
+  });
+
+  it("accepts ports 1 and 65535, one-letter labels and a bracketed IPv6 host, and appends extra options", () => {
+    assert.strictEqual(
+      toucanMongoUri({ ...mongo, hosts: ["a:1", "mongo-0.c.internal:65535", "[::1]", "[fd00::5]:27018"] }),
+      "mongodb://toucan:pw@a:1,mongo-0.c.internal:65535,[::1]:27017,[fd00::5]:27018/api-toucan?retryWrites=true&authSource=admin",
+    );
+    assert.strictEqual(
+      toucanMongoUri({ ...mongo, extra: { readPreference: "secondaryPreferred" } }),
+      "mongodb://toucan:pw@mongo-0.internal:27017/api-toucan?retryWrites=true&authSource=admin&readPreference=secondaryPreferred",
+    );
+  });
+});
