@@ -786,6 +786,7 @@ describe("toucan-config: the exact messages a user reads, and the edges of each 
             ...env,
             extra: {
               TOUCAN_OLD_AUGMENT_WHITELIST: "[]",
+              TOUCAN_REDIS_PORT: "$PORT",
               TOUCAN_REDIS_TLS: "yes",
               TOUCAN_REDIS_PASSWORD: "hunter2",
             },
@@ -795,6 +796,7 @@ describe("toucan-config: the exact messages a user reads, and the edges of each 
       ),
       [
         'Toucan "test": `environment.TOUCAN_OLD_AUGMENT_WHITELIST` is "[]": is written from `oldAugmentWhitelist`. Fix: use `oldAugmentWhitelist`',
+        'Toucan "test": `environment.TOUCAN_REDIS_PORT` is "$PORT": is written from `redis.port`. Fix: use `redis.port`',
         'Toucan "test": `environment.TOUCAN_REDIS_TLS` is "yes": is written from `redis.tls`. Fix: use `redis.tls`',
         'Toucan "test": `environment.TOUCAN_REDIS_PASSWORD` is "(redacted)": is a secret, and plain environment variables are stored in plain text. ' +
           "Fix: deliver it as a secret (the component's `secrets`), never as a plain variable",
