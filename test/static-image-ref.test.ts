@@ -96,3 +96,95 @@ describe("static: image references", () => {
     }
   });
 });
+
+describe("image references: the edges of Docker's grammar (distribution/reference)", () => {
+  const HEX64 = "0123456789abcdef".repeat(4);
+  const accepted: Array<[string, ImageRef]> = [
+    // path-component := alpha-numeric (separator alpha-numeric)*, separator := [_.] | "__" | [-]+
+    ["a/my-app", { registry: "registry-1.docker.io", repository: "a/my-app" }],
+    ["a/my--app", { registry: "registry-1.docker.io", repository: "a/my--app" }],
+    // a name with a dot but no slash is a Docker Hub image: the domain only comes before a "/"
+    ["my.app:1", { registry: "registry-1.docker.io", repository: "library/my.app", tag: "1" }],
+    // digest := algorithm ":" encoded; algorithm components joined by [+._-]; encoded of 32+ [a-zA-Z0-9=_-]
+    [
+      `a/b@sha512:${"ab".repeat(64)}`,
+      { registry: "registry-1.docker.io", repository: "a/b", digest: `sha512:${"ab".repeat(64)}` },
+    ],
+    [
+      `a/b@multihash+base58:${"Qm".repeat(16)}`,
+      { registry: "registry-1.docker.io", repository: "a/b", digest: `multihash+base58:${"Qm".repeat(16)}` },
+    ],
+    ["[::1]/frontend", { registry: "[::1]", repository: "frontend" }],
+    ["localhost:65535/x", { registry: "localhost:65535", repository: "x" }],
+    [`a/${"b".repeat(253)}`, { registry: "registry-1.docker.io", repository: `a/${"b".repeat(253)}` }],
+    [`a/b:${"t".repeat(128)}`, { registry: "registry-1.docker.io", repository: "a/b", tag: "t".repeat(128) }],
+  ];
+  for (const [text, expected] of accepted) {
+    it(`accepts ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`, () =>
+      assert.deepStrictEqual(parseImageRef(text), expected));
+  }
+
+  const refused: Array<[unknown, string]> = [
+    [undefined, "it is empty"],
+    ["   ", "it is empty"],
+    [`@sha256:${HEX64}`, "the repository name is missing"],
+    ["a/frontend-", 'the repository component "frontend-" is not valid'],
+    ["a/my app", 'the repository component "my app" is not valid'],
+    ["a/Frontend", 'the repository component "Frontend" is not valid (repository names are lowercase)'],
+    ["a/b:v1+build", 'the tag "v1+build" is not 1-128 of [A-Za-z0-9_.-], starting with a word character'],
+    ["a/b:.v1", 'the tag ".v1" is not 1-128 of [A-Za-z0-9_.-], starting with a word character'],
+    [
+      `a/b:${"t".repeat(129)}`,
+      `the tag "${"t".repeat(129)}" is not 1-128 of [A-Za-z0-9_.-], starting with a word character`,
+    ],
+    [`a/b@SHA512:${"ab".repeat(64)}`, `the digest "SHA512:${"ab".repeat(64)}" is not ALGORITHM:HEX`],
+    [`a/b@sha512:${"ab".repeat(16)}!`, `the digest "sha512:${"ab".repeat(16)}!" is not ALGORITHM:HEX`],
+    [`a/b@sha256:${HEX64}0`, "a sha256 digest is 64 lowercase hex characters"],
+    [`a/b@sha256:0${HEX64}`, "a sha256 digest is 64 lowercase hex characters"],
+    ["my-.example.com/x", 'the registry "my-.example.com" is not HOST[:PORT]'],
+    ["-my.example.com/x", 'the registry "-my.example.com" is not HOST[:PORT]'],
+    ["quay.-bad.io/x", 'the registry "quay.-bad.io" is not HOST[:PORT]'],
+    ["[[::1]:5000/x", 'the registry "[[::1]:5000" is not HOST[:PORT]'],
+    ["[::1]:5000x/x", 'the registry "[::1]:5000x" is not HOST[:PORT]'],
+    ["x[::1]/a", 'the registry "x[::1]" is not HOST[:PORT]'],
+    ["[::g]:5000/a", 'the registry "[::g]:5000" is not HOST[:PORT]'],
+    ["[::1]:99999/a", 'the registry "[::1]:99999" is not HOST[:PORT]'],
+    ["localhost:000080/x", 'the registry "localhost:000080" is not HOST[:PORT]'],
+    ["localhost:65536/x", 'the registry "localhost:65536" is not HOST[:PORT]'],
+    [`a/${"b".repeat(254)}`, "the repository name is longer than 255 characters"],
+  ];
+  for (const [text, problem] of refused) {
+    it(`refuses ${JSON.stringify(text)?.slice(0, 60)}: ${problem.slice(0, 60)}`, () => {
+      assert.throws(
+        () => parseImageRef(text as string),
+        (e: unknown) =>
+          e instanceof ImageRefError &&
+          e.name === "ImageRefError" &&
+          e.problem === problem &&
+          e.message ===
+            `invalid image reference ${JSON.stringify(text)}: ${problem}. ` +
+              "Expected [REGISTRY[:PORT]/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. quay.io/toucantoco/frontend:v100.5.1",
+      );
+    });
+  }
+
+  it("formats references without a tag, with a tag and with a digest", () => {
+    const digest = `sha256:${HEX64}`;
+    assert.strictEqual(formatImageRef({ registry: "quay.io", repository: "t/f" }), "quay.io/t/f");
+    assert.strictEqual(
+      formatImageRef({ registry: "quay.io", repository: "t/f", tag: "v1" }),
+      "quay.io/t/f:v1",
+    );
+    assert.strictEqual(
+      formatImageRef({ registry: "quay.io", repository: "t/f", tag: "v1", digest }),
+      `quay.io/t/f:v1@${digest}`,
+    );
+  });
+
+  it("takes only 127.0.0.0/8, localhost and ::1 as loopback", () => {
+    assert.strictEqual(isLoopbackRegistry("127.0.0.10:5000"), true);
+    assert.strictEqual(isLoopbackRegistry("127.255.255.254"), true);
+    assert.strictEqual(isLoopbackRegistry("10.127.0.0.1:5000"), false);
+    assert.strictEqual(isLoopbackRegistry("127.0.0.1000"), false);
+  });
+});
