@@ -152,3 +152,132 @@ describe("static: tc-params.js and embed-params.json", () => {
     );
   });
 });
+
+describe("static: the exact messages of bad tc-params input, and the edges of each rule", () => {
+  const API = "https://a.example.com";
+  const URL_FIX =
+    "give the backend's public URL, e.g. https://toucan-api.example.com or https://toucan.example.com/_api";
+  const JSON_FIX = "use strings, numbers, booleans, null, arrays or plain objects";
+  const messageOf = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      assert.ok(error instanceof ToucanArgumentError, String(error));
+      return error.message;
+    }
+    return assert.fail("nothing was thrown");
+  };
+
+  const routes: Array<[unknown, string, string?]> = [
+    [undefined, "is not set and must be a URL"],
+    ["   ", 'is "   ": must be a URL'],
+    ["https://a.example.com/a b", 'is "https://a.example.com/a b": must not contain whitespace'],
+    [
+      "http://toucan-api.example.com/x",
+      'is "http://toucan-api.example.com/x": must use https:// (browsers block an https page calling an http API)',
+      "use https://toucan-api.example.com/x",
+    ],
+    [
+      "https://user@a.example.com",
+      'is "https://user@a.example.com": must not contain credentials (they would be public in tc-params.js)',
+    ],
+    ["https://a.example.com/?", 'is "https://a.example.com/?": must not have a query string'],
+    ["https://a.example.com/#", 'is "https://a.example.com/#": must not have a fragment'],
+  ];
+  for (const [value, problem, fix = URL_FIX] of routes) {
+    it(`refuses API_BASEROUTE ${JSON.stringify(value)}: ${problem.slice(problem.indexOf(":") + 2)}`, () => {
+      assert.strictEqual(
+        messageOf(() => normalizeApiBaseRoute(value as string)),
+        `StaticFrontend: \`apiBaseRoute\` ${problem}. Fix: ${fix}`,
+      );
+    });
+  }
+
+  it("accepts http:// on each loopback name", () => {
+    for (const route of ["http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"]) {
+      assert.strictEqual(normalizeApiBaseRoute(`${route}/`), route);
+    }
+  });
+
+  it("refuses a Mixpanel token that is not a non-empty string", () => {
+    for (const [token, shown] of [
+      [42, "42"],
+      ["  ", '"  "'],
+    ] as const) {
+      assert.strictEqual(
+        messageOf(() => renderTcParams({ apiBaseRoute: API, mixpanelAnalyticsId: token as string })),
+        `StaticFrontend: \`mixpanelAnalyticsId\` is ${shown}: must be a non-empty string. ` +
+          "Fix: give your Mixpanel project's token, or leave it out",
+      );
+    }
+  });
+
+  it("sends extra keys that have their own argument to it, and refuses an empty key", () => {
+    assert.strictEqual(
+      messageOf(() => renderTcParams({ apiBaseRoute: API, extra: { API_BASEROUTE: "x" } })),
+      'StaticFrontend: `extra.API_BASEROUTE` is "x": is set by its own argument. Fix: use `apiBaseRoute`',
+    );
+    assert.strictEqual(
+      messageOf(() => renderTcParams({ apiBaseRoute: API, extra: { MIXPANEL_ANALYTICS_ID: "t" } })),
+      'StaticFrontend: `extra.MIXPANEL_ANALYTICS_ID` is "t": is set by its own argument. Fix: use `mixpanelAnalyticsId`',
+    );
+    for (const key of ["", " "]) {
+      assert.strictEqual(
+        messageOf(() => renderTcParams({ apiBaseRoute: API, extra: { [key]: 1 } })),
+        `StaticFrontend: \`extra\` is ${JSON.stringify(key)}: has an empty key. Fix: remove it`,
+      );
+    }
+  });
+
+  it("names the path of a value JSON cannot hold, inside arrays and objects", () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const cases: Array<[unknown, string]> = [
+      [
+        { b: [1, Number.NaN] },
+        '`extra.A.b[1]` is "NaN": is not a finite number (JSON has no NaN or Infinity)',
+      ],
+      [
+        { n: Number.POSITIVE_INFINITY },
+        '`extra.A.n` is "Infinity": is not a finite number (JSON has no NaN or Infinity)',
+      ],
+      [cycle, '`extra.A.self` is "[object Object]": contains a cycle'],
+      [[new Date(0)], `\`extra.A[0]\` is ${JSON.stringify(String(new Date(0)))}: is not a plain object`],
+    ];
+    for (const [value, message] of cases) {
+      assert.strictEqual(
+        messageOf(() => renderTcParams({ apiBaseRoute: API, extra: { A: value as string } })),
+        `StaticFrontend: ${message}. Fix: ${JSON_FIX}`,
+      );
+    }
+  });
+
+  it("takes an object without a prototype, and the same object twice when it is not a cycle", () => {
+    const bare = Object.assign(Object.create(null) as Record<string, string>, { k: "v" });
+    const shared = { x: 1 };
+    const out = renderTcParams({ apiBaseRoute: API, extra: { B: bare, S: [shared, shared] } as never });
+    assert.strictEqual(
+      out,
+      'window.TC_PARAMS = {\n  "API_BASEROUTE": "https://a.example.com",\n  "B": {\n    "k": "v"\n  },\n' +
+        '  "S": [\n    {\n      "x": 1\n    },\n    {\n      "x": 1\n    }\n  ]\n};\n',
+    );
+  });
+
+  it("treats a blank embed-params.json as none, and refuses JSON that is not an object", () => {
+    for (const blank of ["  \n", Buffer.from(" ")]) {
+      assert.strictEqual(
+        renderEmbedParams({ apiBaseRoute: API }, blank),
+        '{\n  "API_BASEROUTE": "https://a.example.com"\n}\n',
+      );
+    }
+    for (const base of ["null", "42", '"x"', "[1]"]) {
+      assert.throws(
+        () => renderEmbedParams({ apiBaseRoute: API }, base),
+        (error: Error) =>
+          error.message ===
+          "embed-params.json from the image is not a JSON object; cannot set API_BASEROUTE in it",
+        base,
+      );
+    }
+  });
+});
