@@ -193,3 +193,95 @@ describe("static: asset manifest", () => {
     });
   });
 });
+
+describe("static: manifest rules at their edges (headers written as the browser receives them)", () => {
+  let scratch: string;
+  before(() => (scratch = tempDir("manifest-edges")));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  const headers: Array<[string, string, string]> = [
+    ["page.htm", "text/html; charset=utf-8", "no-cache"],
+    ["img/photo.jpeg", "image/jpeg", "public, max-age=3600"],
+    ["app.3f9a1c2b.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"],
+    ["index.html.gz", "application/octet-stream", "public, max-age=3600"],
+    // a dot-file has no extension (as path.extname(".html") === "")
+    ["errors/.html", "application/octet-stream", "no-cache"],
+    [".json", "application/octet-stream", "public, max-age=3600"],
+    // the hash must be in the file name, not in a folder or the extension
+    ["cache.3f9a1c2b/LICENSE", "application/octet-stream", "public, max-age=3600"],
+    ["LICENSE.3f9a1c2b", "application/octet-stream", "public, max-age=3600"],
+    // a file named by its hash alone
+    ["3f9a1c2b", "application/octet-stream", "public, max-age=31536000, immutable"],
+    ["app.3f9a1c2.js", "text/javascript; charset=utf-8", "public, max-age=3600"], // 7 hex characters
+    ["app.1234567a.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"], // hex, one switch
+    ["app.xyz12345abc.js", "text/javascript; charset=utf-8", "public, max-age=3600"], // base36, 2 switches
+    ["app.abcd1234efgh5.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"], // 3 switches
+    ["app.12ghijkl34.js", "text/javascript; charset=utf-8", "public, max-age=3600"], // 2 switches, ends on a digit
+    ["A1B2C3D4X.js", "text/javascript; charset=utf-8", "public, max-age=3600"], // capitals are not base36 here
+    ["app.k3j9x2m1Q.js", "text/javascript; charset=utf-8", "public, max-age=3600"],
+    ["app.Qk3j9x2m1.js", "text/javascript; charset=utf-8", "public, max-age=3600"],
+  ];
+  for (const [file, contentType, cacheControl] of headers) {
+    it(`serves ${file} as ${contentType} with "${cacheControl}"`, () => {
+      assert.strictEqual(contentTypeFor(file), contentType);
+      assert.strictEqual(cacheControlFor(file), cacheControl);
+    });
+  }
+
+  it("takes index.html from the generated files when the folder has none, and sorts them in", () => {
+    const dir = path.join(scratch, "generated-index");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "style.css"), "a{}");
+    const manifest = buildManifest(dir, {
+      overrides: { "index.html": "<html></html>", "//0.txt": "zero" },
+    });
+    assert.deepStrictEqual(
+      manifest.entries.map((e) => [e.path, e.size]),
+      [
+        ["0.txt", 4],
+        ["index.html", 13],
+        ["style.css", 3],
+      ],
+    );
+  });
+
+  it("says which folder has no index.html and where it lives in the image", () => {
+    const dir = path.join(scratch, "empty");
+    fs.mkdirSync(dir);
+    assert.throws(
+      () => buildManifest(dir),
+      (e: Error) =>
+        e.message ===
+        `site folder ${dir} has no index.html at its root: is it the frontend's document root (/usr/share/nginx/html in the image)?`,
+    );
+  });
+
+  for (const key of ["/", "a//b.js", "./a.js", "a/./b.js", "a/../b.js", ".."]) {
+    it(`refuses the generated-file path ${JSON.stringify(key)}`, () => {
+      assert.throws(
+        () => buildManifest(path.join(FIXTURES, "site"), { overrides: { [key]: "x" } }),
+        (e: Error) =>
+          e.message ===
+          `override path ${JSON.stringify(key)} is not a plain relative path like scripts/tc-params.js`,
+      );
+    });
+  }
+
+  it("serves a link to a file as the file, and skips links to folders and dangling links", () => {
+    const dir = path.join(scratch, "links");
+    fs.mkdirSync(path.join(dir, "real"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "index.html"), "<html></html>");
+    fs.writeFileSync(path.join(dir, "real", "a.txt"), "abc");
+    fs.symlinkSync(path.join(dir, "real", "a.txt"), path.join(dir, "link.txt"));
+    fs.symlinkSync(path.join(dir, "real"), path.join(dir, "folder-link"));
+    fs.symlinkSync(path.join(dir, "missing.txt"), path.join(dir, "dangling.txt"));
+    assert.deepStrictEqual(
+      buildManifest(dir).entries.map((e) => [e.path, e.size]),
+      [
+        ["index.html", 13],
+        ["link.txt", 3],
+        ["real/a.txt", 3],
+      ],
+    );
+  });
+});
