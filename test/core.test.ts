@@ -3,6 +3,7 @@ import { contains, formatCidr, overlaps, parseCidr, size, subBlock } from "../co
 import { ArgumentChecks, ToucanArgumentError } from "../components/core/errors";
 import { isMongoUri, mongoUri, mongoUriHosts, srvConnectionString } from "../components/core/mongo-uri";
 import { applyTransform } from "../components/core/transform";
+import { planSubnets, subnetCidr } from "../components/aws/network-layout";
 
 const cidr = (text: string) => {
   const parsed = parseCidr(text);
@@ -238,5 +239,26 @@ describe("transforms", () => {
     const result = applyTransform(undefined, "n", args);
     assert.equal(result[1], args);
     assert.deepEqual(result[2], {});
+  });
+});
+
+describe("subnet layout at its edges", () => {
+  it("puts the last AZ that fits in its own slots and refuses the next one", () => {
+    const vpc = cidr("10.0.0.0/16");
+    // /20 slots in a /16: 16 slots, a quarter (4 AZs) per tier; private i -> slot i, public i -> slot 8 + i.
+    assert.equal(subnetCidr(vpc, 20, "private", 3), "10.0.48.0/20");
+    assert.equal(subnetCidr(vpc, 20, "public", 3), "10.0.176.0/20");
+    assert.throws(
+      () => subnetCidr(vpc, 20, "private", 4),
+      (e: Error) =>
+        e instanceof RangeError && e.message === "no room for AZ #5 in 10.0.0.0/16 with /20 subnets",
+    );
+  });
+
+  it("names a VPC block that is not a network", () => {
+    assert.throws(
+      () => planSubnets("10.0.0.1/16", 2),
+      (e: Error) => e instanceof RangeError && e.message === "10.0.0.1/16 is not an IPv4 CIDR block",
+    );
   });
 });

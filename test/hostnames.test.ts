@@ -87,3 +87,29 @@ describe("DNS validation names", () => {
     ]);
   });
 });
+
+describe("host names and certificates at the edges (RFC 1123 labels, RFC 6125 wildcards)", () => {
+  it("words each problem the way the user reads it", () => {
+    assert.equal(hostnameProblem(""), "is empty");
+    assert.equal(
+      hostnameProblem(`${"a".repeat(64)}.example.com`),
+      'has the label "aaaaaaaaaaaaaaaaaaaa..." of 64 characters; DNS allows at most 63',
+    );
+    assert.equal(hostnameProblem("10.0.0.10"), "ends with a numeric label (an IP address?)");
+  });
+
+  it("takes a last label that mixes letters and digits", () => {
+    for (const name of ["toucan.example.b2", "toucan.example.1b"]) {
+      assert.equal(hostnameProblem(name), undefined, name);
+      assert.equal(isValidHostname(name), true, name);
+    }
+    assert.equal(isValidHostname("10.0.0.10"), false);
+  });
+
+  it("covers a host by its own name or a wildcard one label up, nothing else", () => {
+    assert.equal(certificateCovers(["a.example.com"], "b.example.com"), false, "a sibling name");
+    assert.equal(certificateCovers(["*.example.com"], ".example.com"), false, "an empty first label");
+    assert.equal(certificateCovers(["*.example.com"], "localhost"), false, "a single label");
+    assert.equal(certificateCovers(["*.example.com"], "B.Example.com"), true, "case is ignored");
+  });
+});

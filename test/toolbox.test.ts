@@ -104,11 +104,34 @@ describe("the vendor's toolbox (FAQ: migrate a small app)", () => {
         "-e BACKEND_URL_SPECIFIC=https://api-toucan.localhost -e SMALL_APP_SPECIFIC=SMALL_APP " +
         "quay.io/toucantoco/backup:toucan_backend_toolbox_100.5.1-latest toucan_backup",
     );
-    assert.match(restore, / toucan_restore \/tmp\/on-premise_backup-XXXXXXXX \/storage$/);
-    assert.match(
+    assert.equal(
       restore,
-      /-e BACKEND_USER_SPECIFIC=ADMIN_USER -e BACKEND_PASSWORD_SPECIFIC=ADMIN_PASSWORD -e SMALL_APPS_SPECIFIC=SMALL_APP /,
+      'docker run --rm --network toucan -v "$PWD/toucan-dumps/on-premise_backup-XXXXXXXX:/tmp/on-premise_backup-XXXXXXXX" ' +
+        "-v toucan-storage:/storage -e 'MONGO_URI=mongodb://toucan:pw@mongo:27017/api-toucan?authSource=admin' " +
+        "-e BACKEND_URL_SPECIFIC=https://api-toucan.localhost -e BACKEND_USER_SPECIFIC=ADMIN_USER " +
+        "-e BACKEND_PASSWORD_SPECIFIC=ADMIN_PASSWORD -e SMALL_APPS_SPECIFIC=SMALL_APP " +
+        "quay.io/toucantoco/backup:toucan_backend_toolbox_100.5.1-latest toucan_restore /tmp/on-premise_backup-XXXXXXXX /storage",
     );
+  });
+
+  it("matches the toolbox only to a plain vendor version, MINOR of any length", () => {
+    assert.equal(
+      toolboxImage("v100.55.1"),
+      "quay.io/toucantoco/backup:toucan_backend_toolbox_100.55.1-latest",
+    );
+    assert.equal(toolboxImage("v100.5.1-hotfix1"), undefined);
+    assert.equal(toolboxImage("xv100.5.1"), undefined);
+  });
+
+  it("single-quotes a shell word with a quote in it", () => {
+    const { backup } = dockerToolboxCommands({
+      image: "registry.example.com/backup:1",
+      network: "it's",
+      storageVolume: "v",
+      mongoUri: "mongodb://m/db",
+      backendUrl: "https://b",
+    });
+    assert.ok(backup.startsWith("docker run --rm --network 'it'\\''s' -v "), backup);
   });
 });
 
