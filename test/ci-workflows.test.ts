@@ -1,0 +1,62 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+
+const DIR = path.resolve(__dirname, "..", "examples", "ci", ".github", "workflows");
+const read = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, { if?: string; steps: Step[]; permissions?: Record<string, string> }>;
+}
+
+describe("examples/ci: the pull-request workflows", () => {
+  for (const file of ["toucan-review.yml", "toucan-review-comment.yml"]) {
+    it(`${file} validates against GitHub's workflow schema`, () => {
+      assert.deepEqual(validateWorkflow(read(file)).errors, []);
+    });
+  }
+
+  it("the validator refuses a broken workflow (the check can fail)", () => {
+    const broken = read("toucan-review.yml").replace("runs-on: ubuntu-24.04", "runs_on: ubuntu-24.04");
+    assert.notDeepEqual(validateWorkflow(broken).errors, []);
+  });
+
+  it("the review job works for forks: read-only token, no secret, no install scripts", () => {
+    const text = read("toucan-review.yml");
+    const workflow = parse(text) as Workflow;
+    assert.deepEqual(Object.keys(workflow.on), ["pull_request"]);
+    assert.deepEqual(workflow.permissions, { contents: "read" });
+    const review = JSON.stringify(workflow.jobs.review);
+    assert.doesNotMatch(review, /secrets\./);
+    assert.match(review, /npm ci --ignore-scripts --prefix base/);
+    assert.match(review, /--diff base-plan\.json --cost --az-loss/);
+    assert.match(review, /--fail-on stateful,protected/);
+  });
+
+  it("the policy preview runs only for the repository's own branches, through pulumi/actions", () => {
+    const workflow = parse(read("toucan-review.yml")) as Workflow;
+    const policy = workflow.jobs.policy;
+    assert.equal(policy.if, "github.event.pull_request.head.repo.full_name == github.repository");
+    const pulumi = policy.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+    assert.equal(pulumi.with?.command, "preview");
+    assert.equal(pulumi.with?.policyPacks, "policy");
+  });
+
+  it("the comment workflow never checks out or runs the pull request's code", () => {
+    const workflow = parse(read("toucan-review-comment.yml")) as Workflow;
+    assert.deepEqual(Object.keys(workflow.on), ["workflow_run"]);
+    assert.deepEqual(workflow.permissions, { actions: "read", "pull-requests": "write" });
+    const steps = workflow.jobs.comment.steps;
+    assert.ok(steps.every((s) => !s.uses?.startsWith("actions/checkout")));
+    assert.ok(steps.some((s) => s.uses?.startsWith("actions/download-artifact")));
+  });
+});
