@@ -2,12 +2,15 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { planProgram } from "../components/planner/plan-runner";
 import type { PlanGraph, PlanResource } from "../components/planner/plan-runner";
+import { assertReplacementRules } from "./support/review";
 
 const ROOT = path.resolve(__dirname, "..");
 
 async function planExample(name: string): Promise<PlanGraph> {
   const dir = path.join(ROOT, "examples", name);
-  return (await planProgram({ programDir: dir, configFile: path.join(dir, "Pulumi.demo.yaml") })).graph;
+  const { graph } = await planProgram({ programDir: dir, configFile: path.join(dir, "Pulumi.demo.yaml") });
+  assertReplacementRules(graph, `examples/${name}`);
+  return graph;
 }
 
 function ofType(graph: PlanGraph, type: string): PlanResource[] {

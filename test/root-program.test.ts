@@ -6,6 +6,7 @@ import { spawnSync } from "child_process";
 import * as YAML from "yaml";
 import Ajv2020 from "ajv/dist/2020";
 import { planProgram } from "../components/planner/plan-runner";
+import { assertReplacementRules } from "./support/review";
 import { readProject, qualify } from "../components/planner/project";
 import { renderReadme } from "../tools/config-doc";
 import {
@@ -148,6 +149,7 @@ describe("root program", () => {
         const configFile = path.join(ROOT, file);
         const update = await planProgram({ programDir: ROOT, configFile });
         const preview = await planProgram({ programDir: ROOT, configFile, preview: true });
+        assertReplacementRules(update.graph, file);
         assert.deepEqual(
           preview.graph.resources.map((r) => r.urn).sort(),
           update.graph.resources.map((r) => r.urn).sort(),
@@ -184,6 +186,7 @@ describe("root program", () => {
       assert.equal(graph.project, "toucan");
       assert.equal(graph.stack, "demo");
       assert.deepEqual(Object.keys(graph.resources[0]).sort(), [
+        "aliasUrns",
         "aliases",
         "custom",
         "deleteBeforeReplace",
@@ -195,6 +198,7 @@ describe("root program", () => {
         "propertyDependencies",
         "protect",
         "provider",
+        "replaceOnChanges",
         "retainOnDelete",
         "type",
         "urn",

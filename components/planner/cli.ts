@@ -8,22 +8,30 @@
  *   npm run plan -- --json plan.json               also write the recorded graph as JSON
  *   npm run plan -- --preview                      as `pulumi preview` would see it (unknown outputs)
  *
+ * Reviewing a change (README "Reviewing changes"):
+ *   --diff BASE.json        what `pulumi up` would do from BASE (a --json plan) to this plan, with flags
+ *   --markdown FILE         also write the review as Markdown (a pull-request comment)
+ *   --fail-on KINDS         exit 3 when a flag of these kinds is raised (comma-separated:
+ *                           stateful,protected,redundancy,public-ip,security-group,dns)
+ *
  * A config error exits 1 and prints the component's message alone.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { planProgram, PlanResult } from "./plan-runner";
 import { renderTree } from "./plan-tree";
+import { emptyReviewOptions, parseReviewArg, ReviewOptions, runReview } from "../review/cli-options";
 
 interface CliOptions {
   program: string;
   config?: string;
   json?: string;
   preview: boolean;
+  review: ReviewOptions;
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const opts: CliOptions = { program: ".", preview: false };
+  const opts: CliOptions = { program: ".", preview: false, review: emptyReviewOptions() };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -35,6 +43,7 @@ function parseArgs(argv: string[]): CliOptions {
     else if (arg === "--config") opts.config = next();
     else if (arg === "--json") opts.json = next();
     else if (arg === "--preview") opts.preview = true;
+    else if (parseReviewArg(opts.review, arg, next)) continue;
     else if (arg === "--help" || arg === "-h") {
       console.log(
         fs
@@ -77,8 +86,9 @@ async function main(): Promise<void> {
     fs.writeFileSync(opts.json, JSON.stringify(result.graph, null, 2) + "\n");
     console.log(`wrote ${opts.json}`);
   }
+  const code = runReview(result.graph, opts.review);
   // The SDK keeps handles open for the mock monitor; the plan is complete here.
-  process.exit(0);
+  process.exit(code);
 }
 
 void main();

@@ -23,6 +23,10 @@ export interface PlanResource {
   ignoreChanges: string[];
   deleteBeforeReplace: boolean;
   aliases: unknown[];
+  /** The URNs the aliases stand for (state recorded under one of them is this resource's). */
+  aliasUrns?: string[];
+  /** The `replaceOnChanges` option: inputs whose change replaces the resource. */
+  replaceOnChanges?: string[];
 }
 
 export interface PlanGraph {
@@ -166,6 +170,8 @@ export async function planProgram(options: PlanOptions): Promise<PlanResult> {
       ignoreChanges: r.ignoreChanges,
       deleteBeforeReplace: r.deleteBeforeReplace,
       aliases: r.aliases,
+      aliasUrns: r.aliasUrns,
+      replaceOnChanges: r.replaceOnChanges,
     })),
     outputs,
     invokes: recording.invokes.map((i) => ({

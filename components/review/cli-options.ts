@@ -1,0 +1,72 @@
+/**
+ * The review options of `npm run plan` (`--diff`, `--cost`, `--az-loss`, `--markdown`, `--fail-on`),
+ * kept apart from the planner's own options. The tools are pure functions over the plan graph.
+ */
+import * as fs from "fs";
+import type { PlanGraph } from "../planner/plan-runner";
+import { diffPlans, failingKinds, FLAG_KINDS } from "./plan-diff";
+import { renderDiffMarkdown, renderDiffText } from "./render-diff";
+
+export interface ReviewOptions {
+  diff?: string;
+  markdown?: string;
+  failOn: string[];
+}
+
+export function emptyReviewOptions(): ReviewOptions {
+  return { failOn: [] };
+}
+
+/** Exit code when a `--fail-on` kind is present. */
+export const REVIEW_FAILED = 3;
+
+/** Consumes one review argument (`next()` reads its value); false when `arg` is not one. */
+export function parseReviewArg(opts: ReviewOptions, arg: string, next: () => string): boolean {
+  if (arg === "--diff") {
+    opts.diff = next();
+    if (!fs.existsSync(opts.diff))
+      throw new Error(`--diff: no such plan file ${opts.diff} (write one with --json)`);
+  } else if (arg === "--markdown") opts.markdown = next();
+  else if (arg === "--fail-on") {
+    const kinds = next()
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean);
+    const known: string[] = [...FLAG_KINDS];
+    const unknown = kinds.filter((k) => !known.includes(k));
+    if (unknown.length > 0)
+      throw new Error(`--fail-on: unknown kind ${unknown.join(", ")} (one or more of ${known.join(", ")})`);
+    opts.failOn.push(...kinds);
+  } else return false;
+  return true;
+}
+
+export function wantsReview(opts: ReviewOptions): boolean {
+  return opts.diff !== undefined;
+}
+
+/** Runs the requested tools on `graph`, prints them, writes the Markdown; returns the exit code. */
+export function runReview(
+  graph: PlanGraph,
+  opts: ReviewOptions,
+  log: (line: string) => void = console.log,
+): number {
+  const markdown: string[] = [];
+  let code = 0;
+  if (opts.diff) {
+    const base = JSON.parse(fs.readFileSync(opts.diff, "utf8")) as PlanGraph;
+    const diff = diffPlans(base, graph);
+    log("\n" + renderDiffText(diff));
+    markdown.push(renderDiffMarkdown(diff));
+    const failing = failingKinds(diff, opts.failOn);
+    if (failing.length > 0) {
+      log(`\nfail-on: ${failing.join(", ")} present`);
+      code = REVIEW_FAILED;
+    }
+  }
+  if (opts.markdown) {
+    fs.writeFileSync(opts.markdown, markdown.join("\n\n") + "\n");
+    log(`wrote ${opts.markdown}`);
+  }
+  return code;
+}
