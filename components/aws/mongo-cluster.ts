@@ -1335,6 +1335,7 @@ export class MongoCluster extends pulumi.ComponentResource {
         maxConcurrency: "1",
         maxErrors: "0",
         waitForSuccessTimeoutSeconds: DEFAULT_GATE.timeoutSeconds + 600,
+        tags: s.tags,
       },
       { parent: this, dependsOn: member.ready, replaceOnChanges: ["parameters", "targets"] },
     );

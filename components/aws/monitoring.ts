@@ -833,7 +833,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     new aws.ssm.Association(
       `${name}-mongo-metrics`,
-      { name: document.name, targets: [{ key: "InstanceIds", values: instanceIds }] },
+      { name: document.name, targets: [{ key: "InstanceIds", values: instanceIds }], tags: this.tags },
       { parent: this },
     );
   }

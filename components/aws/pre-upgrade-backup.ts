@@ -151,6 +151,7 @@ export function createPreUpgradeBackup(
       maxConcurrency: "1",
       maxErrors: "0",
       waitForSuccessTimeoutSeconds: PRE_UPGRADE_BACKUP_TIMEOUT_SECONDS,
+      tags: args.tags,
     },
     { parent, dependsOn: [grant], replaceOnChanges: ["parameters", "targets"] },
   );

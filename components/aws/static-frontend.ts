@@ -782,6 +782,7 @@ export class StaticFrontend extends pulumi.ComponentResource {
         domainNames: [args.domainName],
         zoneId: args.zoneId!,
         sharedValidationRecords: args.certificateValidationRecords,
+        tags: args.tags,
       },
       { parent: this, provider },
     );
@@ -852,6 +853,7 @@ export class StaticFrontend extends pulumi.ComponentResource {
               "api-prefix",
               stripPrefixFunctionCode(plan.apiPrefix),
               `Strips ${plan.apiPrefix} before requests reach the backend`,
+              tags,
             )
           : undefined;
       const fallback = this.createFunction(
@@ -859,6 +861,7 @@ export class StaticFrontend extends pulumi.ComponentResource {
         "spa",
         SPA_FALLBACK_FUNCTION_CODE,
         "Serves /index.html for app routes",
+        tags,
       );
       siteFunctions.push({ eventType: "viewer-request", functionArn: fallback.arn });
       // `/_api` alone too: `/_api/*` does not match it, and it would otherwise reach the bucket.
@@ -964,10 +967,11 @@ export class StaticFrontend extends pulumi.ComponentResource {
     suffix: string,
     code: string,
     comment: string,
+    tags: Record<string, string>,
   ): aws.cloudfront.Function {
     return new aws.cloudfront.Function(
       `${name}-${suffix}`,
-      { runtime: CLOUDFRONT_FUNCTION_RUNTIME, code, comment, publish: true },
+      { runtime: CLOUDFRONT_FUNCTION_RUNTIME, code, comment, publish: true, tags },
       { parent: this },
     );
   }

@@ -46,6 +46,7 @@ import { Backups, BackupsArgs, validateBackupsArgs } from "./backups";
 import { FlowLogsArgs, createFlowLogs, validateFlowLogsArgs } from "./flow-logs";
 import { Monitoring, MonitoringArgs, MonitoredResources, validateMonitoringArgs } from "./monitoring";
 import { toolboxImage } from "../core/toolbox";
+import { ResourceTransform, transformingChildren } from "../core/transform";
 import { createPreUpgradeBackup } from "./pre-upgrade-backup";
 import {
   API_PATH_PREFIX,
@@ -310,8 +311,22 @@ export interface ToucanArgs extends ToucanVersionArgs {
    * @default true
    */
   protect?: boolean;
-  /** Tags for every resource. */
+  /** Tags for every resource that takes tags, the children's included. */
   tags?: Record<string, string>;
+  /**
+   * A function run on every resource the topology creates (the children's included: network, load balancer,
+   * listeners and rules, services, task definitions, log groups, roles, security groups, certificate,
+   * cluster, static frontend, data tier, backups, monitoring), before it registers: edit its `props` and
+   * `opts` in place. The children's own `transform` arguments (e.g. `mongo.transform`) run first.
+   * @default none
+   * @example
+   * ```ts
+   * transform: ({ type, props }) => {
+   *   if (type === "aws:ecs/service:Service") props.propagateTags = "SERVICE";
+   * }
+   * ```
+   */
+  transform?: ResourceTransform;
 }
 
 const COMPONENT = "toucan:aws:Toucan";
@@ -942,6 +957,13 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     );
   }
   checks.require(
+    args.transform === undefined || typeof args.transform === "function",
+    "transform",
+    args.transform,
+    "is not a function",
+    "give a function of ({ type, name, props, opts }) that edits props and opts in place",
+  );
+  checks.require(
     !(args.staticFrontend && args.frontend),
     "frontend",
     args.frontend,
@@ -1151,7 +1173,7 @@ export class Toucan extends pulumi.ComponentResource {
 
   constructor(name: string, args: ToucanArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const plan = validateToucanArgs(name, args);
-    super(COMPONENT, name, {}, opts);
+    super(COMPONENT, name, {}, transformingChildren(opts, args.transform, { type: COMPONENT, name }));
     const tags = args.tags ?? {};
     const protect = args.protect ?? true;
     const child = { parent: this };
@@ -1229,7 +1251,7 @@ export class Toucan extends pulumi.ComponentResource {
     const preUpgradeBackup = this.backupBeforeUpgrade(name, args, plan, tags);
     if (preUpgradeBackup) refs.dataTier = [...refs.dataTier, preUpgradeBackup];
     this.backend = new ToucanService(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags), child);
-    if (plan.staticFrontend && plan.sameDomain) this.admitCloudFront(name);
+    if (plan.staticFrontend && plan.sameDomain) this.admitCloudFront(name, tags);
     if (plan.staticFrontend) {
       this.staticFrontend = new StaticFrontend(
         `${name}-static`,
@@ -1444,6 +1466,7 @@ export class Toucan extends pulumi.ComponentResource {
         ipProtocol: "-1",
         cidrIpv4: "0.0.0.0/0",
         description: "image pulls, connectors, AWS APIs",
+        tags,
       },
       { parent: this },
     );
@@ -1536,7 +1559,7 @@ export class Toucan extends pulumi.ComponentResource {
    * CloudFront reaches the load balancer from its origin-facing ranges, whatever `ingressCidrs` allow.
    * (CloudFront waits at most 60 s for the origin without a quota increase, less than the ALB's 120 s.)
    */
-  private admitCloudFront(name: string): void {
+  private admitCloudFront(name: string, tags: Record<string, string>): void {
     const prefixList = aws.ec2.getManagedPrefixListOutput(
       { name: "com.amazonaws.global.cloudfront.origin-facing" },
       { parent: this },
@@ -1550,6 +1573,7 @@ export class Toucan extends pulumi.ComponentResource {
         toPort: 443,
         prefixListId: prefixList.id,
         description: "CloudFront origin-facing ranges (the /_api behaviour)",
+        tags,
       },
       { parent: this },
     );
