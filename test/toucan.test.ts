@@ -455,6 +455,29 @@ describe("Toucan (component)", () => {
     );
   });
 
+  it("starts each Mongo member only once its subnet has egress: NAT gateway, default route and association", async () => {
+    const { recording } = await record(() => new Toucan("t", BASE));
+    for (const member of [1, 2, 3]) {
+      const instance = recording.one("aws:ec2/instance:Instance", `t-mongo-member-${member}`);
+      const subnet = recording.one("aws:ec2/subnet:Subnet", `t-private-${member}`);
+      assert.equal(instance.inputs.subnetId, subnet.outputs.id);
+      const table = recording.one("aws:ec2/routeTable:RouteTable", `t-private-${member}`);
+      const nat = recording.one("aws:ec2/natGateway:NatGateway", `t-nat-${member}`);
+      assert.deepEqual(table.inputs.routes, [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.outputs.id }]);
+      const association = recording.one(
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        `t-private-${member}`,
+      );
+      assert.equal(association.inputs.subnetId, subnet.outputs.id);
+      for (const needed of [nat, table, association]) {
+        assert.ok(
+          instance.dependencies.includes(needed.urn),
+          `member ${member} does not wait for ${needed.name}`,
+        );
+      }
+    }
+  });
+
   it("with a static frontend, each name's ACM validation record has one owner: the us-east-1 certificate waits on the regional one's", async () => {
     const { recording } = await record(() => new Toucan("t", { ...BASE, staticFrontend: {} }));
     const validationRecords = recording

@@ -68,6 +68,14 @@ export interface MongoClusterArgs {
    */
   subnetIds?: pulumi.Input<string>[];
   /**
+   * `community`: per subnet (same order as `subnetIds`), the resources its egress needs, e.g. a Network's
+   * `privateEgress` (NAT gateway, route table, association). A member boots only once they exist: its
+   * bootstrap downloads MongoDB and reads Secrets Manager right away.
+   * @default none: the subnets have egress already
+   * @example network.privateEgress
+   */
+  subnetEgress?: pulumi.Resource[][];
+  /**
    * The Availability Zone of each subnet, in the same order (a data volume must be created in its
    * member's AZ before the instance exists). Required with `subnetIds`.
    * @example ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
@@ -289,6 +297,7 @@ const ENGINE_ARGS: Record<MongoEngine, ArgKey[]> = {
   community: [
     "vpcId",
     "subnetIds",
+    "subnetEgress",
     "availabilityZones",
     "clientSecurityGroupIds",
     "kmsKeyId",
@@ -1261,7 +1270,12 @@ export class MongoCluster extends pulumi.ComponentResource {
           parent: this,
           // The secrets' values and the role's grants must exist before the first boot reads them; the
           // previous member's gate must have passed before this member changes.
-          dependsOn: [...readable.map((r) => r.version), ...grants, ...(ctx.after ? [ctx.after] : [])],
+          dependsOn: [
+            ...readable.map((r) => r.version),
+            ...grants,
+            ...(args.subnetEgress?.[slot] ?? []),
+            ...(ctx.after ? [ctx.after] : []),
+          ],
           // A new Amazon Linux release would replace every member at once: only an explicit amiId rolls them.
           ignoreChanges: args.amiId === undefined ? ["ami"] : [],
         },

@@ -137,6 +137,11 @@ export HOME="\${HOME:-/root}"
 ${settings.join("\n")}
 
 SELF=/usr/local/sbin/toucan-mongo-node
+YUM_REPOS_DIR=/etc/yum.repos.d
+DNF_CONF=/etc/dnf/dnf.conf
+# How long each network step (package download, Secrets Manager) keeps trying: the NAT gateway, its route
+# or an endpoint may come up after this instance.
+NETWORK_RETRY_SECONDS=1200
 DATA_DIR=/var/lib/mongo
 TLS_DIR=/etc/toucan-mongo
 PORT=27017
@@ -159,6 +164,25 @@ retry() {
   done
 }
 
+# retry_network WHAT COMMAND...: runs COMMAND until it succeeds, waiting 5 s, then twice as long each time
+# up to 60 s, for NETWORK_RETRY_SECONDS in all; logs every failure, and why it gives up.
+retry_network() {
+  local what=$1 delay=5 waited=0 attempt=1 status
+  shift
+  while true; do
+    status=0
+    "$@" || status=$?
+    if ((status == 0)); then return 0; fi
+    if ((waited >= NETWORK_RETRY_SECONDS)); then
+      log "ERROR: $what failed $attempt times in \${waited}s (exit status $status, output above): giving up"
+      return 1
+    fi
+    log "$what failed (attempt $attempt, exit status $status): retrying in \${delay}s"
+    sleep "$delay"
+    waited=$((waited + delay)) attempt=$((attempt + 1)) delay=$((delay * 2 > 60 ? 60 : delay * 2))
+  done
+}
+
 secret_value() {
   aws secretsmanager get-secret-value --region "$REGION" --secret-id "$1" --query SecretString --output text
 }
@@ -167,7 +191,7 @@ secret_value() {
 write_secret() {
   local tmp
   tmp=$(mktemp "$2.XXXXXX")
-  if ! retry 30 10 secret_value "$1" >"$tmp"; then
+  if ! retry_network "reading the secret $1" secret_value "$1" >"$tmp"; then
     rm -f "$tmp"
     die "cannot read the secret $1 (instance role? Secrets Manager reachable?)"
   fi
@@ -215,7 +239,7 @@ install_mongodb() {
   fi
   [[ $INSTALL_PACKAGES == true ]] ||
     die "mongod or mongosh is missing and this member has no route to download them: use an AMI with MongoDB"
-  cat >"/etc/yum.repos.d/mongodb-org-$MONGO_SERIES.repo" <<EOF
+  cat >"$YUM_REPOS_DIR/mongodb-org-$MONGO_SERIES.repo" <<EOF
 [mongodb-org-$MONGO_SERIES]
 name=MongoDB Repository
 baseurl=https://repo.mongodb.org/yum/amazon/2023/mongodb-org/$MONGO_SERIES/\\$basearch/
@@ -224,10 +248,11 @@ enabled=1
 gpgkey=https://pgp.mongodb.com/server-$MONGO_SERIES.asc
 EOF
   # mongosh built against the system's OpenSSL 3 (the default build fails on Amazon Linux 2023).
-  retry 5 20 dnf install -y "$MONGO_PACKAGE" mongodb-mongosh-shared-openssl3 mongodb-database-tools ||
-    die "cannot install $MONGO_PACKAGE"
+  retry_network "dnf install $MONGO_PACKAGE" \\
+    dnf install -y "$MONGO_PACKAGE" mongodb-mongosh-shared-openssl3 mongodb-database-tools ||
+    die "cannot install $MONGO_PACKAGE (route to the internet? repo.mongodb.org reachable?)"
   # The version changes through the component, never through a routine dnf upgrade.
-  grep -q '^exclude=mongodb-org' /etc/dnf/dnf.conf || echo 'exclude=mongodb-org*' >>/etc/dnf/dnf.conf
+  grep -q '^exclude=mongodb-org' "$DNF_CONF" || echo 'exclude=mongodb-org*' >>"$DNF_CONF"
 }
 
 configure_mongod() {
@@ -301,9 +326,9 @@ configure_replica_set() {
     mongo_eval "$LOCAL" "rs.initiate({ _id: '$REPLICA_SET', members: [{ _id: 0, host: '$SELF_HOST:$PORT', priority: 2 }] })"
     retry 60 5 is_primary "$LOCAL" || die "this member did not become primary"
   fi
-  admin_password=$(retry 30 10 secret_value "$ADMIN_PASSWORD_SECRET")
-  rw_password=$(retry 30 10 secret_value "$RW_PASSWORD_SECRET")
-  ro_password=$(retry 30 10 secret_value "$RO_PASSWORD_SECRET")
+  admin_password=$(retry_network "reading the secret $ADMIN_PASSWORD_SECRET" secret_value "$ADMIN_PASSWORD_SECRET")
+  rw_password=$(retry_network "reading the secret $RW_PASSWORD_SECRET" secret_value "$RW_PASSWORD_SECRET")
+  ro_password=$(retry_network "reading the secret $RO_PASSWORD_SECRET" secret_value "$RO_PASSWORD_SECRET")
   if is_primary "$LOCAL"; then
     TOUCAN_USER="$ADMIN_USER" TOUCAN_PASSWORD="$admin_password" mongo_eval "$LOCAL" "$(
       cat <<'JS'
@@ -359,6 +384,9 @@ bootstrap() {
   if [[ -n $ADMIN_USER ]]; then configure_replica_set; fi
   log "member $MEMBER_INDEX ($SELF_HOST) is ready"
 }
+
+# Sourced (the tests): the functions only.
+[[ "\${BASH_SOURCE[0]}" == "$0" ]] || return 0
 
 case "\${1:-bootstrap}" in
   bootstrap) bootstrap ;;

@@ -365,6 +365,12 @@ export class Network extends pulumi.ComponentResource {
   readonly publicSubnetIdList: pulumi.Output<string>[];
   /** The AZ of each subnet pair, one by one. */
   readonly availabilityZoneList: pulumi.Output<string>[];
+  /**
+   * Per private subnet (same order), what its egress needs: its NAT gateway (created once available), its
+   * route table with the default route and the table's association. A resource that reaches out at boot
+   * (a Mongo member installing packages) depends on them. Empty lists for an existing VPC.
+   */
+  readonly privateEgress: pulumi.Resource[][] = [];
 
   constructor(name: string, args: NetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     const normalized = validateNetworkArgs(name, args);
@@ -384,6 +390,7 @@ export class Network extends pulumi.ComponentResource {
       this.publicSubnetIdList = e.publicSubnetIds.map((id) => pulumi.output(id));
       this.availabilityZoneList = e.availabilityZones.map((az) => pulumi.output(az));
       this.natPublicIps = pulumi.output([]);
+      this.privateEgress = e.privateSubnetIds.map(() => []);
       this.registerOutputs(this.outputs());
       return;
     }
@@ -608,11 +615,12 @@ export class Network extends pulumi.ComponentResource {
           { parent: this },
         ),
       );
-      new aws.ec2.RouteTableAssociation(
+      const association = new aws.ec2.RouteTableAssociation(
         `${name}-private-${i + 1}`,
         { subnetId: subnet.id, routeTableId: table.id },
         { parent: this },
       );
+      this.privateEgress.push([...(natGateway ? [natGateway] : []), table, association]);
       return table;
     });
   }

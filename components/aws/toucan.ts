@@ -366,6 +366,8 @@ interface Plan {
 interface Refs {
   vpcId: pulumi.Input<string>;
   privateSubnetIds: pulumi.Input<string>[];
+  /** What each private subnet's egress needs (the Network's `privateEgress`). */
+  privateEgress?: pulumi.Resource[][];
   publicSubnetIds: pulumi.Input<string>[];
   availabilityZones: pulumi.Input<string>[];
   backendSecurityGroupId: pulumi.Input<string>;
@@ -462,6 +464,7 @@ function mongoArgsFor(
     ...settings,
     vpcId: refs.vpcId,
     subnetIds: refs.privateSubnetIds,
+    ...((settings.engine ?? "community") === "community" ? { subnetEgress: refs.privateEgress } : {}),
     availabilityZones: refs.availabilityZones,
     clientSecurityGroupIds: [refs.backendSecurityGroupId],
   };
@@ -1186,6 +1189,7 @@ export class Toucan extends pulumi.ComponentResource {
       ...placeholderRefs(plan, undefined),
       vpcId: this.network.vpcId,
       privateSubnetIds: this.network.privateSubnetIdList,
+      privateEgress: this.network.privateEgress,
       publicSubnetIds: this.network.publicSubnetIdList,
       availabilityZones: this.network.availabilityZoneList,
       backendSecurityGroupId: backendSecurityGroup.id,
