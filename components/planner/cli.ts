@@ -10,6 +10,7 @@
  *
  * Reviewing a change (README "Reviewing changes"):
  *   --diff BASE.json        what `pulumi up` would do from BASE (a --json plan) to this plan, with flags
+ *   --cost                  monthly on-demand price per component and resource (with --diff: the change)
  *   --markdown FILE         also write the review as Markdown (a pull-request comment)
  *   --fail-on KINDS         exit 3 when a flag of these kinds is raised (comma-separated:
  *                           stateful,protected,redundancy,public-ip,security-group,dns)

@@ -6,15 +6,18 @@ import * as fs from "fs";
 import type { PlanGraph } from "../planner/plan-runner";
 import { diffPlans, failingKinds, FLAG_KINDS } from "./plan-diff";
 import { renderDiffMarkdown, renderDiffText } from "./render-diff";
+import { costDelta, costOf } from "./cost";
+import { renderCostMarkdown, renderCostText, renderDeltaMarkdown, renderDeltaText } from "./render-cost";
 
 export interface ReviewOptions {
   diff?: string;
   markdown?: string;
+  cost: boolean;
   failOn: string[];
 }
 
 export function emptyReviewOptions(): ReviewOptions {
-  return { failOn: [] };
+  return { failOn: [], cost: false };
 }
 
 /** Exit code when a `--fail-on` kind is present. */
@@ -27,6 +30,7 @@ export function parseReviewArg(opts: ReviewOptions, arg: string, next: () => str
     if (!fs.existsSync(opts.diff))
       throw new Error(`--diff: no such plan file ${opts.diff} (write one with --json)`);
   } else if (arg === "--markdown") opts.markdown = next();
+  else if (arg === "--cost") opts.cost = true;
   else if (arg === "--fail-on") {
     const kinds = next()
       .split(",")
@@ -42,7 +46,7 @@ export function parseReviewArg(opts: ReviewOptions, arg: string, next: () => str
 }
 
 export function wantsReview(opts: ReviewOptions): boolean {
-  return opts.diff !== undefined;
+  return opts.diff !== undefined || opts.cost;
 }
 
 /** Runs the requested tools on `graph`, prints them, writes the Markdown; returns the exit code. */
@@ -53,8 +57,8 @@ export function runReview(
 ): number {
   const markdown: string[] = [];
   let code = 0;
-  if (opts.diff) {
-    const base = JSON.parse(fs.readFileSync(opts.diff, "utf8")) as PlanGraph;
+  const base = opts.diff ? (JSON.parse(fs.readFileSync(opts.diff, "utf8")) as PlanGraph) : undefined;
+  if (base) {
     const diff = diffPlans(base, graph);
     log("\n" + renderDiffText(diff));
     markdown.push(renderDiffMarkdown(diff));
@@ -62,6 +66,16 @@ export function runReview(
     if (failing.length > 0) {
       log(`\nfail-on: ${failing.join(", ")} present`);
       code = REVIEW_FAILED;
+    }
+  }
+  if (opts.cost) {
+    const report = costOf(graph);
+    log("\n" + renderCostText(report));
+    markdown.push(renderCostMarkdown(report));
+    if (base) {
+      const delta = costDelta(base, graph);
+      log("\n" + renderDeltaText(delta));
+      markdown.push(renderDeltaMarkdown(delta));
     }
   }
   if (opts.markdown) {
