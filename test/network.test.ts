@@ -226,13 +226,109 @@ describe("Network", () => {
       recording.one("aws:ec2/routeTable:RouteTable", `net-private-${i}`),
     );
     for (const t of privateTables) assert.deepEqual(t.inputs.routes, []);
-    const endpoint = recording.one("aws:ec2/vpcEndpoint:VpcEndpoint");
+    const endpoint = recording.one("aws:ec2/vpcEndpoint:VpcEndpoint", "net-s3");
     assert.equal(endpoint.inputs.vpcEndpointType, "Gateway");
     assert.equal(endpoint.inputs.serviceName, "com.amazonaws.eu-west-1.s3");
     assert.deepEqual(
       endpoint.inputs.routeTableIds,
       privateTables.map((t) => t.outputs.id),
     );
+  });
+
+  describe("interface endpoints", () => {
+    // AWS: ECR (api, dkr) for image pulls, CloudWatch Logs, Secrets Manager, Systems Manager (ssm,
+    // ssmmessages, ec2messages), STS and CloudWatch (metrics) for a VPC with no route to the internet.
+    const NO_NAT_SERVICES = [
+      "ecr.api",
+      "ecr.dkr",
+      "logs",
+      "secretsmanager",
+      "ssm",
+      "ssmmessages",
+      "ec2messages",
+      "sts",
+      "monitoring",
+    ];
+    const INTERFACE = (r: RecordedResource) => r.inputs.vpcEndpointType === "Interface";
+
+    it("with nat none, members wait for the endpoints, their only way out", async () => {
+      const { recording, network } = await build({ nat: "none" });
+      const all = recording.byType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.urn);
+      assert.equal(all.length, 1 + NO_NAT_SERVICES.length);
+      assert.equal(network.privateEgress.length, 3);
+      for (const egress of network.privateEgress) {
+        const urns = await Promise.all(egress.map((r) => valueOf(r.urn)));
+        for (const urn of all) assert.ok(urns.includes(urn), `${urn} missing from a subnet's egress`);
+      }
+    });
+
+    it("with nat none, reaches every service private tasks and members use, with private DNS, in every AZ", async () => {
+      const { recording } = await build({ nat: "none" });
+      const endpoints = recording.byType("aws:ec2/vpcEndpoint:VpcEndpoint").filter(INTERFACE);
+      assert.deepEqual(
+        endpoints.map((e) => e.inputs.serviceName),
+        NO_NAT_SERVICES.map((s) => `com.amazonaws.eu-west-1.${s}`),
+      );
+      const privateIds = [1, 2, 3].map(
+        (i) => recording.one("aws:ec2/subnet:Subnet", `net-private-${i}`).outputs.id,
+      );
+      const group = recording.one("aws:ec2/securityGroup:SecurityGroup", "net-endpoints");
+      const vpc = recording.one("aws:ec2/vpc:Vpc");
+      for (const e of endpoints) {
+        assert.deepEqual(e.inputs.subnetIds, privateIds, `${e.name}: one private subnet per AZ`);
+        assert.deepEqual(e.inputs.securityGroupIds, [group.outputs.id]);
+        assert.equal(e.inputs.privateDnsEnabled, true);
+        assert.equal(e.inputs.vpcId, vpc.outputs.id);
+      }
+      assert.equal(group.inputs.vpcId, vpc.outputs.id);
+      assert.equal(group.inputs.ingress, undefined, "no inline rule");
+      assert.equal(
+        group.inputs.egress,
+        undefined,
+        "no inline rule (the provider drops AWS's default egress)",
+      );
+      const rules = recording
+        .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.inputs.securityGroupId === group.outputs.id);
+      assert.deepEqual(
+        rules.map((r) => [r.inputs.cidrIpv4, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]),
+        [["10.0.0.0/16", "tcp", 443, 443]],
+      );
+      assert.equal(
+        recording
+          .byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+          .filter((r) => r.inputs.securityGroupId === group.outputs.id).length,
+        0,
+      );
+    });
+
+    it("with NAT, builds none unless asked, then only those", async () => {
+      const plain = await build({ nat: "single" });
+      assert.equal(plain.recording.byType("aws:ec2/vpcEndpoint:VpcEndpoint").filter(INTERFACE).length, 0);
+      assert.equal(plain.network.interfaceEndpointServices.length, 0);
+      const { recording, network } = await build({ nat: "perAz", interfaceEndpoints: ["kms", "ecr.api"] });
+      assert.deepEqual(
+        recording
+          .byType("aws:ec2/vpcEndpoint:VpcEndpoint")
+          .filter(INTERFACE)
+          .map((e) => e.inputs.serviceName),
+        ["com.amazonaws.eu-west-1.kms", "com.amazonaws.eu-west-1.ecr.api"],
+      );
+      assert.equal(network.nat, "perAz");
+    });
+
+    it("with nat none, adds the asked ones to the required ones without repeating any", async () => {
+      const { recording, network } = await build({ nat: "none", interfaceEndpoints: ["kms", "logs"] });
+      const names = recording
+        .byType("aws:ec2/vpcEndpoint:VpcEndpoint")
+        .filter(INTERFACE)
+        .map((e) => e.inputs.serviceName);
+      assert.deepEqual(
+        names,
+        [...NO_NAT_SERVICES, "kms"].map((s) => `com.amazonaws.eu-west-1.${s}`),
+      );
+      assert.equal(network.nat, "none");
+    });
   });
 
   it("uses the AZs it is given, in order, without a lookup", async () => {
@@ -332,6 +428,26 @@ describe("Network", () => {
         message: /not a NAT strategy/,
       },
       {
+        title: "an interface endpoint that is not a service name",
+        args: { interfaceEndpoints: ["com.amazonaws.eu-west-1.kms"] },
+        argument: "interfaceEndpoints[0]",
+        message: /the part after com\.amazonaws\.<region>\./,
+      },
+      {
+        title: "interface endpoints for an existing VPC",
+        args: {
+          interfaceEndpoints: ["kms"],
+          existing: {
+            vpcId: "vpc-0a1b2c3d4e5f60718",
+            publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+            privateSubnetIds: ["subnet-1000000000000000a", "subnet-1000000000000000b"],
+            availabilityZones: ["eu-west-1a", "eu-west-1b"],
+          },
+        },
+        argument: "interfaceEndpoints",
+        message: /has no effect together with `existing`/,
+      },
+      {
         title: "mismatched subnet and AZ lists",
         args: {
           existing: {
@@ -349,7 +465,7 @@ describe("Network", () => {
       it(c.title, async () => {
         const { error, recording } = await recordFailure(() => new Network("net", c.args));
         assert.ok(error instanceof ToucanArgumentError, String(error));
-        assert.match(error.message, new RegExp(`\`${c.argument.replace(/\./g, "\\.")}\``));
+        assert.match(error.message, new RegExp(`\`${c.argument.replace(/[.[\]]/g, "\\$&")}\``));
         assert.match(error.message, c.message);
         assert.match(error.message, /Fix: /);
         assert.deepEqual(recording.built, [], "resources were registered before the error");
