@@ -4,7 +4,16 @@ import * as os from "os";
 import * as path from "path";
 import { planProgram } from "../components/planner/plan-runner";
 import type { PlanGraph } from "../components/planner/plan-runner";
-import { buildDiagram, Diagram, REGIONAL, renderSvg, toDot, toMermaid } from "../components/review/diagram";
+import {
+  buildDiagram,
+  Diagram,
+  REGIONAL,
+  renderSvg,
+  toDot,
+  toMermaid,
+  writeDiagram,
+} from "../components/review/diagram";
+import { emptyReviewOptions, parseReviewArg } from "../components/review/cli-options";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -107,5 +116,22 @@ describe("review: the architecture diagram (--diagram)", function () {
     assert.equal((mermaid.match(/^ {2}subgraph /gm) ?? []).length, 7, "one subgraph per tier shown");
     assert.equal((mermaid.match(/ --> /g) ?? []).length, d.paths.length);
     assert.ok(mermaid.includes('["mongo member-2 t4g.medium, 50 GiB gp3 · eu-west-1b"]'));
+  });
+
+  it("--diagram FILE.svg writes the SVG and FILE.mmd; another extension is refused", async () => {
+    const opts = emptyReviewOptions();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "toucan-diagram-"));
+    assert.equal(
+      parseReviewArg(opts, "--diagram", () => path.join(dir, "arch.svg")),
+      true,
+    );
+    const [svg, mermaid] = await writeDiagram(demo, opts.diagram!);
+    assert.equal(mermaid, path.join(dir, "arch.mmd"));
+    assert.match(fs.readFileSync(svg, "utf8"), /<svg [\s\S]*toucan \/ demo/);
+    assert.match(fs.readFileSync(mermaid, "utf8"), /^flowchart TB\n/);
+    assert.throws(
+      () => parseReviewArg(emptyReviewOptions(), "--diagram", () => "arch.png"),
+      /--diagram: arch\.png must end in \.svg/,
+    );
   });
 });

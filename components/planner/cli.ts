@@ -12,6 +12,8 @@
  *   --diff BASE.json        what `pulumi up` would do from BASE (a --json plan) to this plan, with flags
  *   --cost                  monthly on-demand price per component and resource (with --diff: the change)
  *   --markdown FILE         also write the review as Markdown (a pull-request comment)
+ *   --diagram FILE.svg      the architecture (AZs as columns, tiers as rows, security-group paths) as
+ *                           SVG, and as Mermaid text in FILE.mmd
  *   --fail-on KINDS         exit 3 when a flag of these kinds is raised (comma-separated:
  *                           stateful,protected,redundancy,public-ip,security-group,dns)
  *
@@ -21,6 +23,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { planProgram, PlanResult } from "./plan-runner";
 import { renderTree } from "./plan-tree";
+import { writeDiagram } from "../review/diagram";
 import { emptyReviewOptions, parseReviewArg, ReviewOptions, runReview } from "../review/cli-options";
 
 interface CliOptions {
@@ -86,6 +89,10 @@ async function main(): Promise<void> {
   if (opts.json) {
     fs.writeFileSync(opts.json, JSON.stringify(result.graph, null, 2) + "\n");
     console.log(`wrote ${opts.json}`);
+  }
+  if (opts.review.diagram) {
+    const written = await writeDiagram(result.graph, opts.review.diagram);
+    console.log(`wrote ${written.join(" and ")}`);
   }
   const code = runReview(result.graph, opts.review);
   // The SDK keeps handles open for the mock monitor; the plan is complete here.

@@ -1,5 +1,5 @@
 /**
- * The review options of `npm run plan` (`--diff`, `--cost`, `--az-loss`, `--markdown`, `--fail-on`),
+ * The review options of `npm run plan` (`--diff`, `--cost`, `--az-loss`, `--diagram`, `--markdown`, `--fail-on`),
  * kept apart from the planner's own options. The tools are pure functions over the plan graph.
  */
 import * as fs from "fs";
@@ -13,6 +13,8 @@ export interface ReviewOptions {
   diff?: string;
   markdown?: string;
   cost: boolean;
+  /** `--diagram FILE.svg`: the architecture as SVG, and as Mermaid text beside it (`FILE.mmd`). */
+  diagram?: string;
   failOn: string[];
 }
 
@@ -31,7 +33,10 @@ export function parseReviewArg(opts: ReviewOptions, arg: string, next: () => str
       throw new Error(`--diff: no such plan file ${opts.diff} (write one with --json)`);
   } else if (arg === "--markdown") opts.markdown = next();
   else if (arg === "--cost") opts.cost = true;
-  else if (arg === "--fail-on") {
+  else if (arg === "--diagram") {
+    opts.diagram = next();
+    if (!opts.diagram.endsWith(".svg")) throw new Error(`--diagram: ${opts.diagram} must end in .svg`);
+  } else if (arg === "--fail-on") {
     const kinds = next()
       .split(",")
       .map((k) => k.trim())

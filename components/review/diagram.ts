@@ -5,6 +5,7 @@
  * which port). Rendered to SVG with Graphviz compiled to WebAssembly (no system package), and as
  * Mermaid text for pull-request comments.
  */
+import * as fs from "fs";
 import type { PlanGraph, PlanResource } from "../planner/plan-runner";
 
 export const TIERS = ["Internet", "Edge", "Network", "Services", "Cache", "Storage", "Database"] as const;
@@ -364,7 +365,15 @@ export function toMermaid(d: Diagram): string {
 
 /** SVG from DOT with Graphviz's WebAssembly build (`@viz-js/viz`). */
 export async function renderSvg(dot: string): Promise<string> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const viz = await (require("@viz-js/viz") as typeof import("@viz-js/viz")).instance();
   return viz.renderString(dot, { format: "svg" });
+}
+
+/** `--diagram FILE.svg`: writes the SVG and the Mermaid text (`FILE.mmd`) of the graph; returns both paths. */
+export async function writeDiagram(graph: PlanGraph, svgFile: string): Promise<[string, string]> {
+  const diagram = buildDiagram(graph);
+  const mermaidFile = svgFile.replace(/\.svg$/, ".mmd");
+  fs.writeFileSync(svgFile, await renderSvg(toDot(diagram, `${graph.project} / ${graph.stack}`)));
+  fs.writeFileSync(mermaidFile, toMermaid(diagram));
+  return [svgFile, mermaidFile];
 }
