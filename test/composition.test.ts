@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ToucanArgumentError } from "../components/core/errors";
+import { UNKNOWN } from "../components/planner/values";
 import { Toucan, ToucanArgs } from "../components/aws/toucan";
 import { record, recordFailure, Recording } from "../components/planner/recorder";
 import { takesTags } from "./support/taggable";
@@ -123,5 +127,153 @@ describe("Composition: transform and tags reach every resource", function () {
     );
     assert.match(error.message, /`transform` is .*: is not a function/);
     assert.equal(recording.resources.filter((r) => r.custom).length, 0);
+  });
+});
+
+const PRIVATE = ["subnet-1000000000000000a", "subnet-1000000000000000b", "subnet-1000000000000000c"];
+const PUBLIC = ["subnet-0000000000000000a", "subnet-0000000000000000b", "subnet-0000000000000000c"];
+const AZS = ["us-east-1a", "us-east-1b", "us-east-1c"];
+const VPC = "vpc-0a1b2c3d4e5f60718";
+
+/** What a platform stack exports, read here as Outputs (a StackReference's `getOutput` gives the same). */
+function platformOutputs(overrides: Partial<Record<"private" | "public" | "azs", string[]>> = {}) {
+  return {
+    vpcId: pulumi.output(VPC),
+    privateSubnetIds: pulumi.output(overrides.private ?? PRIVATE),
+    publicSubnetIds: pulumi.output(overrides.public ?? PUBLIC),
+    availabilityZones: pulumi.output(overrides.azs ?? AZS),
+    azCount: 3,
+    cidrBlock: "10.20.0.0/16",
+  };
+}
+
+describe("Composition: arguments from another stack's outputs", function () {
+  this.timeout(30_000);
+
+  it("builds on an existing VPC whose ids are Outputs, each AZ's resources in its subnet", async () => {
+    const { recording } = await record(
+      () => new Toucan("t", { ...BASE, network: { existing: platformOutputs() } }),
+    );
+    assert.equal(recording.byType("aws:ec2/vpc:Vpc").length, 0, "no VPC of its own");
+    const targets = recording.byType("aws:efs/mountTarget:MountTarget");
+    assert.deepEqual(
+      targets.map((t) => t.inputs.subnetId),
+      PRIVATE,
+      "one EFS mount target per private subnet, in order",
+    );
+    const members = recording.byType("aws:ec2/instance:Instance").filter((i) => i.name.includes("mongo"));
+    assert.deepEqual(
+      members.map((m) => [m.inputs.subnetId, m.inputs.availabilityZone]).sort(),
+      PRIVATE.map((s, i) => [s, AZS[i]]),
+      "a Mongo member per AZ, in its private subnet",
+    );
+    assert.deepEqual(recording.one("aws:elasticache/subnetGroup:SubnetGroup").inputs.subnetIds, PRIVATE);
+    for (const service of recording.byType("aws:ecs/service:Service")) {
+      const network = service.inputs.networkConfiguration as { subnets: string[]; assignPublicIp?: boolean };
+      assert.deepEqual(network.subnets, PRIVATE, `${service.name} runs in the private subnets`);
+    }
+    assert.deepEqual(recording.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets, PUBLIC);
+    for (const group of recording.byType("aws:ec2/securityGroup:SecurityGroup")) {
+      assert.equal(group.inputs.vpcId, VPC, `${group.name} in the platform's VPC`);
+    }
+  });
+
+  it("needs azCount when the AZ list is an Output, before anything registers", async () => {
+    const { azCount: _, ...existing } = platformOutputs();
+    const { error, recording } = await recordFailure(
+      () => new Toucan("t", { ...BASE, network: { existing } }),
+    );
+    assert.match(
+      error.message,
+      /`existing.azCount` is not set and is needed: existing.availabilityZones is an Output/,
+    );
+    assert.equal(recording.resources.filter((r) => r.custom).length, 0);
+  });
+
+  for (const c of [
+    {
+      title: "a CIDR block given as a subnet id",
+      overrides: { private: ["10.0.1.0/24", ...PRIVATE.slice(1)] },
+    },
+    { title: "fewer subnets than azCount", overrides: { public: PUBLIC.slice(0, 2) } },
+    { title: "a subnet both private and public", overrides: { public: [PRIVATE[0], ...PUBLIC.slice(1)] } },
+    { title: "an AZ id in place of its name", overrides: { azs: ["use1-az1", ...AZS.slice(1)] } },
+    { title: "a repeated AZ", overrides: { azs: [AZS[0], AZS[0], AZS[2]] } },
+  ]) {
+    it(`refuses ${c.title} arriving as an Output, with the message a plain value gets`, async () => {
+      const plain = {
+        vpcId: VPC,
+        privateSubnetIds: c.overrides.private ?? PRIVATE,
+        publicSubnetIds: c.overrides.public ?? PUBLIC,
+        availabilityZones: c.overrides.azs ?? AZS,
+      };
+      const { error } = await recordFailure(() => new Toucan("t", { ...BASE, network: { existing: plain } }));
+      assert.ok(error instanceof ToucanArgumentError);
+      const expected = error.errors.find((e) => e.argument.startsWith("existing."));
+      assert.ok(expected, error.message);
+      await assert.rejects(
+        record(() => new Toucan("t", { ...BASE, network: { existing: platformOutputs(c.overrides) } })),
+        (err: Error) => err.message.includes(expected.message),
+      );
+    });
+  }
+
+  it("refuses a VPC id arriving as an Output that is not one, with the plain value's message", async () => {
+    const { error } = await recordFailure(
+      () =>
+        new Toucan("t", { ...BASE, network: { existing: { ...platformOutputs(), vpcId: "10.0.0.0/16" } } }),
+    );
+    await assert.rejects(
+      record(
+        () =>
+          new Toucan("t", {
+            ...BASE,
+            network: { existing: { ...platformOutputs(), vpcId: pulumi.output("10.0.0.0/16") } },
+          }),
+      ),
+      (err: Error) => err.message.includes(error.message),
+    );
+  });
+
+  it("plans in preview with ids not known yet, the same resources as with known ids", async () => {
+    const program = () => {
+      // The platform's own VPC and subnets, made in the same program: their ids are unknown in a preview.
+      const vpc = new aws.ec2.Vpc("platform", { cidrBlock: "10.20.0.0/16" });
+      const subnets = (tier: string, offset: number) =>
+        AZS.map(
+          (az, i) =>
+            new aws.ec2.Subnet(`platform-${tier}-${i}`, {
+              vpcId: vpc.id,
+              availabilityZone: az,
+              cidrBlock: `10.20.${offset + i}.0/24`,
+            }).id,
+        );
+      return new Toucan("t", {
+        ...BASE,
+        network: {
+          existing: {
+            vpcId: vpc.id,
+            privateSubnetIds: pulumi.all(subnets("private", 0)),
+            publicSubnetIds: pulumi.all(subnets("public", 10)),
+            availabilityZones: pulumi.output(AZS),
+            azCount: 3,
+          },
+        },
+      });
+    };
+    const preview = await record(program, { preview: true });
+    const update = await record(program);
+    assert.deepEqual(
+      preview.recording.resources.map((r) => r.urn).sort(),
+      update.recording.resources.map((r) => r.urn).sort(),
+    );
+    const targets = preview.recording.byType("aws:efs/mountTarget:MountTarget");
+    assert.equal(targets.length, 3);
+    for (const t of targets) assert.equal(t.inputs.subnetId, UNKNOWN, "a subnet id not known in a preview");
+    const known = update.recording.byType("aws:efs/mountTarget:MountTarget").map((t) => t.inputs.subnetId);
+    const privateSubnets = update.recording.resources
+      .filter((r) => r.name.startsWith("platform-private-"))
+      .map((r) => r.outputs.id);
+    assert.deepEqual(known, privateSubnets);
   });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { availabilityZoneProblem, subnetIdProblem, vpcIdProblem } from "../core/aws-ids";
-import { configuredRegion } from "./region";
+import { checkedWhenKnown, configuredRegion } from "./region";
 import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Cidr, formatCidr, overlaps, parseCidr } from "../core/cidr";
 import { defaultSubnetPrefix, maxAzs, subnetCidr } from "./network-layout";
@@ -38,16 +38,34 @@ export const NO_NAT_INTERFACE_ENDPOINTS = [
 
 const ENDPOINT_SERVICE = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 
-/** An existing VPC to use instead of building one. */
+/**
+ * An existing VPC to use instead of building one. Every id may come from another stack's outputs: a list
+ * may be a plain array (of strings or Outputs) or one `Output<string[]>`. What can be checked before
+ * anything registers is; the rest (subnet and AZ ids, the lists' lengths, private and public apart) is
+ * checked with the same messages once the values are known, before the resources using them are created.
+ */
 export interface ExistingNetwork {
-  /** @example "vpc-0abc1234" */
+  /**
+   * The VPC's id; an Output is checked once known.
+   * @example "vpc-0abc1234"
+   */
   vpcId: pulumi.Input<string>;
   /** Public subnet ids, one per AZ, in the same order as `availabilityZones`. */
-  publicSubnetIds: pulumi.Input<string>[];
+  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Private subnet ids, one per AZ, in the same order as `availabilityZones`. */
-  privateSubnetIds: pulumi.Input<string>[];
-  /** The AZ of each subnet pair, e.g. `["eu-west-1a", "eu-west-1b", "eu-west-1c"]`. */
-  availabilityZones: string[];
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The AZ of each subnet pair, e.g. `["eu-west-1a", "eu-west-1b", "eu-west-1c"]`. When the list is one
+   * Output, give `azCount` too: the components below make per-AZ resources (EFS mount targets, Mongo
+   * members), and their number must be known before deployment, never read from an Output.
+   */
+  availabilityZones: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * How many AZs (subnet pairs) the lists hold. Required when `availabilityZones` is an Output; the lists
+   * are checked against it once known.
+   * @default the length of `availabilityZones`
+   */
+  azCount?: number;
   /**
    * The VPC's CIDR block.
    * @default looked up from the VPC
@@ -130,6 +148,99 @@ export interface NetworkArgs {
 }
 
 const COMPONENT = "toucan:aws:Network";
+const VPC_ID_FIX = 'give the VPC\'s id, e.g. "vpc-0123456789abcdef0"';
+
+/** The plain array of a list argument; undefined when the list itself is an Output. */
+function plainList<T>(list: pulumi.Input<pulumi.Input<T>[]> | undefined): pulumi.Input<T>[] | undefined {
+  return Array.isArray(list) ? list : undefined;
+}
+
+/** How many AZs an existing network spans: known before deployment, whatever is an Output. */
+export function existingAzCount(e: ExistingNetwork): number {
+  return plainList(e.availabilityZones)?.length ?? e.azCount ?? 0;
+}
+
+/**
+ * The existing network's lists, as far as they are known: a list that is an Output is skipped (undefined),
+ * and so is an element that is one. Run before anything registers, and again on the known values.
+ */
+function checkExistingLists(
+  checks: ArgumentChecks,
+  lists: {
+    availabilityZones?: pulumi.Input<string>[];
+    publicSubnetIds?: pulumi.Input<string>[];
+    privateSubnetIds?: pulumi.Input<string>[];
+  },
+  count: number,
+): void {
+  const azs = lists.availabilityZones;
+  checks.require(
+    count >= 2 || (azs === undefined && count === 0),
+    "existing.availabilityZones",
+    azs ?? `${count} AZ(s)`,
+    "names fewer than 2 Availability Zones, so the stack cannot survive the loss of one",
+    "pass subnets in at least 2 AZs",
+  );
+  if (azs !== undefined) {
+    checks.require(
+      azs.length === count,
+      "existing.availabilityZones",
+      azs,
+      `does not match existing.azCount (${count})`,
+      "give one AZ per subnet pair, as many as existing.azCount",
+    );
+  }
+  for (const list of ["publicSubnetIds", "privateSubnetIds"] as const) {
+    const ids = lists[list];
+    if (ids === undefined) continue;
+    const kind = list === "publicSubnetIds" ? "public" : "private";
+    checks.require(
+      ids.length === count,
+      `existing.${list}`,
+      `${ids.length} subnet(s)`,
+      `does not match existing.availabilityZones (${count} AZ(s))`,
+      `give one ${kind} subnet id per AZ, in the same order as existing.availabilityZones`,
+    );
+  }
+  checks.require(
+    azs === undefined ||
+      new Set(azs.filter((az) => typeof az === "string")).size ===
+        azs.filter((az) => typeof az === "string").length,
+    "existing.availabilityZones",
+    azs,
+    "repeats an AZ",
+    "list each subnet pair's AZ; the pairs must be in distinct AZs",
+  );
+  const region = configuredRegion();
+  (azs ?? []).forEach((az, i) =>
+    checks.id(
+      `existing.availabilityZones[${i}]`,
+      az,
+      (v) => availabilityZoneProblem(v, region),
+      `list the AZs of your subnets, in ${region ?? "the stack's region"} (aws ec2 describe-subnets)`,
+    ),
+  );
+  for (const list of ["publicSubnetIds", "privateSubnetIds"] as const) {
+    (lists[list] ?? []).forEach((id, i) =>
+      checks.id(
+        `existing.${list}[${i}]`,
+        id,
+        subnetIdProblem,
+        'give subnet ids such as "subnet-0123456789abcdef0" (aws ec2 describe-subnets), not their CIDR blocks',
+      ),
+    );
+  }
+  const both = (lists.publicSubnetIds ?? []).filter(
+    (id) => typeof id === "string" && (lists.privateSubnetIds ?? []).includes(id),
+  );
+  checks.require(
+    both.length === 0,
+    "existing.privateSubnetIds",
+    both,
+    "are also public subnets: the tasks and databases would sit in subnets with a route to the internet",
+    "give private subnets (routed through NAT) and public subnets (routed to an internet gateway) apart",
+  );
+}
 
 /**
  * How many Availability Zones each Region has at most (AWS, "Regions and Zones"; an account may see fewer,
@@ -181,63 +292,35 @@ export function validateNetworkArgs(name: string, args: NetworkArgs): Normalized
   );
   if (args.existing) {
     const e = args.existing;
-    const azs = e.availabilityZones ?? [];
+    const azs = plainList(e.availabilityZones);
+    const count = existingAzCount(e);
     checks.require(
-      azs.length >= 2,
-      "existing.availabilityZones",
-      azs,
-      "names fewer than 2 Availability Zones, so the stack cannot survive the loss of one",
-      "pass subnets in at least 2 AZs",
-    );
-    checks.require(
-      e.publicSubnetIds.length === azs.length,
-      "existing.publicSubnetIds",
-      `${e.publicSubnetIds.length} subnet(s)`,
-      `does not match existing.availabilityZones (${azs.length} AZ(s))`,
-      "give one public subnet id per AZ, in the same order as existing.availabilityZones",
+      azs !== undefined || e.azCount !== undefined,
+      "existing.azCount",
+      e.azCount,
+      "is needed: existing.availabilityZones is an Output, whose length is not known before deployment",
+      "give the number of AZs the subnet lists cover, e.g. azCount: 3",
     );
     checks.require(
-      e.privateSubnetIds.length === azs.length,
-      "existing.privateSubnetIds",
-      `${e.privateSubnetIds.length} subnet(s)`,
-      `does not match existing.availabilityZones (${azs.length} AZ(s))`,
-      "give one private subnet id per AZ, in the same order as existing.availabilityZones",
+      e.azCount === undefined ||
+        (Number.isInteger(e.azCount) && (azs === undefined || e.azCount === azs.length)),
+      "existing.azCount",
+      e.azCount,
+      azs === undefined
+        ? "is not a whole number"
+        : `does not match existing.availabilityZones (${azs.length} AZ(s))`,
+      "give the number of AZs the subnet lists cover, or leave it out to count existing.availabilityZones",
     );
-    checks.require(
-      new Set(azs).size === azs.length,
-      "existing.availabilityZones",
-      azs,
-      "repeats an AZ",
-      "list each subnet pair's AZ; the pairs must be in distinct AZs",
+    checkExistingLists(
+      checks,
+      {
+        availabilityZones: azs,
+        publicSubnetIds: plainList(e.publicSubnetIds),
+        privateSubnetIds: plainList(e.privateSubnetIds),
+      },
+      count,
     );
-    checks.id("existing.vpcId", e.vpcId, vpcIdProblem, 'give the VPC\'s id, e.g. "vpc-0123456789abcdef0"');
-    const region = configuredRegion();
-    azs.forEach((az, i) =>
-      checks.id(
-        `existing.availabilityZones[${i}]`,
-        az,
-        (v) => availabilityZoneProblem(v, region),
-        `list the AZs of your subnets, in ${region ?? "the stack's region"} (aws ec2 describe-subnets)`,
-      ),
-    );
-    for (const list of ["publicSubnetIds", "privateSubnetIds"] as const) {
-      e[list].forEach((id, i) =>
-        checks.id(
-          `existing.${list}[${i}]`,
-          id,
-          subnetIdProblem,
-          'give subnet ids such as "subnet-0123456789abcdef0" (aws ec2 describe-subnets), not their CIDR blocks',
-        ),
-      );
-    }
-    const both = e.publicSubnetIds.filter((id) => typeof id === "string" && e.privateSubnetIds.includes(id));
-    checks.require(
-      both.length === 0,
-      "existing.privateSubnetIds",
-      both,
-      "are also public subnets: the tasks and databases would sit in subnets with a route to the internet",
-      "give private subnets (routed through NAT) and public subnets (routed to an internet gateway) apart",
-    );
+    checks.id("existing.vpcId", e.vpcId, vpcIdProblem, VPC_ID_FIX);
     for (const key of [
       "cidrBlock",
       "azCount",
@@ -442,19 +525,34 @@ export class Network extends pulumi.ComponentResource {
 
     if (!normalized) {
       const e = args.existing!;
-      this.vpcId = pulumi.output(e.vpcId);
+      const where = { component: `Network "${name}"`, argument: "existing.vpcId", fix: VPC_ID_FIX };
+      this.vpcId = pulumi.output(checkedWhenKnown(e.vpcId, where, vpcIdProblem));
       this.cidrBlock = e.cidrBlock
         ? pulumi.output(e.cidrBlock)
-        : aws.ec2.getVpcOutput({ id: e.vpcId }, { parent: this }).cidrBlock;
-      this.publicSubnetIds = pulumi.output(e.publicSubnetIds);
-      this.privateSubnetIds = pulumi.output(e.privateSubnetIds);
-      this.availabilityZones = pulumi.output(e.availabilityZones);
-      this.azCount = e.availabilityZones.length;
-      this.privateSubnetIdList = e.privateSubnetIds.map((id) => pulumi.output(id));
-      this.publicSubnetIdList = e.publicSubnetIds.map((id) => pulumi.output(id));
-      this.availabilityZoneList = e.availabilityZones.map((az) => pulumi.output(az));
+        : aws.ec2.getVpcOutput({ id: this.vpcId }, { parent: this }).cidrBlock;
+      this.azCount = existingAzCount(e);
+      // The lists, checked once known; the components below get one Output per AZ, azCount of them.
+      const lists = pulumi
+        .all([
+          pulumi.output(e.availabilityZones),
+          pulumi.output(e.publicSubnetIds),
+          pulumi.output(e.privateSubnetIds),
+        ])
+        .apply(([availabilityZones, publicSubnetIds, privateSubnetIds]) => {
+          const checks = new ArgumentChecks(`Network "${name}"`);
+          checkExistingLists(checks, { availabilityZones, publicSubnetIds, privateSubnetIds }, this.azCount);
+          checks.throwIfAny();
+          return { availabilityZones, publicSubnetIds, privateSubnetIds };
+        });
+      this.publicSubnetIds = lists.publicSubnetIds;
+      this.privateSubnetIds = lists.privateSubnetIds;
+      this.availabilityZones = lists.availabilityZones;
+      const slots = Array.from({ length: this.azCount }, (_, i) => i);
+      this.privateSubnetIdList = slots.map((i) => lists.privateSubnetIds[i]);
+      this.publicSubnetIdList = slots.map((i) => lists.publicSubnetIds[i]);
+      this.availabilityZoneList = slots.map((i) => lists.availabilityZones[i]);
       this.natPublicIps = pulumi.output([]);
-      this.privateEgress = e.privateSubnetIds.map(() => []);
+      this.privateEgress = slots.map(() => []);
       this.interfaceEndpointServices = [];
       this.registerOutputs(this.outputs());
       return;

@@ -12,7 +12,7 @@ import {
   combineArgumentErrors,
   requireArgs,
 } from "../core/errors";
-import { Network, NetworkArgs, validateNetworkArgs } from "./network";
+import { Network, NetworkArgs, existingAzCount, validateNetworkArgs } from "./network";
 import {
   StaticFrontend,
   StaticAssets,
@@ -1025,8 +1025,10 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     } else {
       const network = networkArgsFor(args, args.tags ?? {});
       const normalized = validateNetworkArgs(name, network);
-      azCount = normalized?.azCount ?? network.existing!.availabilityZones.length;
-      azs = network.existing?.availabilityZones ?? network.availabilityZones;
+      azCount = normalized?.azCount ?? existingAzCount(network.existing!);
+      const listed = network.existing ? network.existing.availabilityZones : network.availabilityZones;
+      // The children check plain AZ names; Outputs are checked by the Network once known.
+      azs = Array.isArray(listed) && listed.every((az) => typeof az === "string") ? listed : undefined;
     }
     const plan: Plan = {
       sameDomain,
