@@ -5,8 +5,12 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { record, valueOf, isSecretOutput, Recording } from "./recorder";
-import { redact, SECRET_MARKER, UNKNOWN } from "./values";
+import { redact, Secret, SECRET_MARKER, UNKNOWN } from "./values";
 import { readProject, readStackConfig } from "./project";
+import { installPackageAlias, loadTypeScriptFor, programEntry } from "./program";
+
+/** This package's source folder: a program's copies of it are not reloaded between plans. */
+const OWN_SOURCE = path.resolve(__dirname, "..") + path.sep;
 
 export interface PlanResource {
   urn: string;
@@ -51,6 +55,10 @@ export interface PlanInvoke {
 export interface PlanResult {
   graph: PlanGraph;
   recording: Recording;
+  /** Values the recording runtime made up in place of what AWS assigns (ids, ARNs, endpoints). */
+  placeholders: Set<string>;
+  /** The program file that ran. */
+  entry: string;
 }
 
 export interface PlanOptions {
@@ -66,43 +74,72 @@ export interface PlanOptions {
   availabilityZones?: string[];
 }
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-let aliasInstalled = false;
-
-/** Lets example programs import the library by its package name, as users do. */
-function installPackageAlias(): void {
-  if (aliasInstalled) return;
-  aliasInstalled = true;
-
-  const Module = require("module") as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const original = Module._resolveFilename;
-  Module._resolveFilename = function (request: string, ...rest: unknown[]) {
-    if (request === "pulumi-toucan")
-      return original.call(this, path.join(REPO_ROOT, "components", "index.ts"), ...rest);
-    return original.call(this, request, ...rest);
-  };
-}
-
-function programEntry(dir: string, main?: string): string {
-  return path.resolve(dir, main ?? ".", "index.ts");
+/**
+ * A stack output as the engine stores it: Outputs and promises resolved at any depth (`{ urls: { a: out } }`),
+ * a secret anywhere replaced by the marker where it sits, an unknown by `UNKNOWN`, a resource by its URN.
+ */
+async function resolveExport(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    if (await isSecretOutput(value)) return SECRET_MARKER;
+    const resolved = await valueOf(value);
+    return resolved === UNKNOWN ? UNKNOWN : resolveExport(resolved);
+  }
+  if (value instanceof Promise) return resolveExport(await value);
+  if (pulumi.Resource.isInstance(value)) return resolveExport(value.urn);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveExport));
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined || typeof item === "function") continue;
+      out[key] = await resolveExport(item);
+    }
+    return out;
+  }
+  return value;
 }
 
 async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) {
     if (key === "__esModule" || typeof value === "function" || value === undefined) continue;
-    if (pulumi.Output.isInstance(value)) {
-      if (await isSecretOutput(value)) {
-        out[key] = SECRET_MARKER;
-        continue;
-      }
-      const resolved = await valueOf(value);
-      out[key] = resolved === UNKNOWN ? UNKNOWN : resolved;
-    } else {
-      out[key] = value;
-    }
+    out[key] = await resolveExport(value);
   }
   return redact(out) as Record<string, unknown>;
+}
+
+/** Every string inside a value, secrets included. */
+function stringsIn(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === "string") into.add(value);
+  else if (value instanceof Secret) stringsIn(value.value, into);
+  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, into));
+  else if (value !== null && typeof value === "object")
+    Object.values(value).forEach((v) => stringsIn(v, into));
+  return into;
+}
+
+/** What a made-up id, ARN, address or autoname looks like: long enough, with digits. */
+const MADE_UP = /^(?=.*\d).{8,}$/s;
+
+/**
+ * The values the recording runtime made up (ids, ARNs, endpoints, autonames): what AWS assigns at deploy time.
+ * A resource's output is one unless the program or its config wrote the same value itself (an input not set
+ * from another resource's output). The tree labels them, so nobody copies one as if it were real.
+ */
+function placeholdersOf(recording: Recording, config: Record<string, string>): Set<string> {
+  const written = stringsIn(Object.values(config), new Set());
+  for (const r of recording.resources) {
+    for (const [key, value] of Object.entries(r.inputs)) {
+      if (!(r.propertyDependencies[key]?.length > 0)) stringsIn(value, written);
+    }
+  }
+  const made = new Set<string>();
+  for (const r of recording.resources) {
+    if (!r.custom || r.type.startsWith("pulumi:")) continue;
+    for (const value of stringsIn(r.outputs, new Set())) {
+      if (value !== UNKNOWN && MADE_UP.test(value) && !written.has(value)) made.add(value);
+    }
+  }
+  return made;
 }
 
 /** Marker for a dynamic resource's serialized provider: code with machine-specific paths, not a setting. */
@@ -113,17 +150,18 @@ function withoutProviderCode(inputs: Record<string, unknown>): Record<string, un
 }
 
 export async function planProgram(options: PlanOptions): Promise<PlanResult> {
-  installPackageAlias();
+  installPackageAlias(options.programDir);
   const project = readProject(options.programDir);
   const stackConfig = readStackConfig(project, options.configFile);
   const entry = programEntry(options.programDir, project.main);
+  loadTypeScriptFor(entry, options.programDir);
   // A program is a module: run it afresh each time (tests plan several configs in one process).
   for (const key of Object.keys(require.cache)) {
     if (
       key.startsWith(path.dirname(entry) + path.sep) &&
       !key.includes(`${path.sep}node_modules${path.sep}`)
     ) {
-      if (key === entry || !key.startsWith(path.join(REPO_ROOT, "components"))) delete require.cache[key];
+      if (key === entry || !key.startsWith(OWN_SOURCE)) delete require.cache[key];
     }
   }
   const { result, recording } = await record(
@@ -180,5 +218,5 @@ export async function planProgram(options: PlanOptions): Promise<PlanResult> {
       provider: i.provider ?? null,
     })),
   };
-  return { graph, recording };
+  return { graph, recording, placeholders: placeholdersOf(recording, stackConfig.values), entry };
 }

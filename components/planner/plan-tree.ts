@@ -58,13 +58,36 @@ const SKIP = new Set([
   "containerDefinitions",
 ]);
 
-function short(value: unknown): string {
-  let text = typeof value === "string" ? value : JSON.stringify(value);
-  if (text === undefined) text = String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** How the tree prints values. */
+export interface TreeOptions {
+  /** Print every value whole. Default false: values longer than 60 characters are cut. */
+  wide?: boolean;
+  /** Values the recording runtime made up (ids, ARNs, ...): labelled as placeholders. */
+  placeholders?: ReadonlySet<string>;
 }
 
-function settings(r: PlanResource): string {
+const PLACEHOLDER_LABEL = " (placeholder)";
+
+/** One line, whatever the value: a multi-line string is printed with its line breaks escaped. */
+function oneLine(value: unknown): string {
+  if (typeof value === "string") return /[\n\r\t]/.test(value) ? JSON.stringify(value) : value;
+  return JSON.stringify(value) ?? String(value);
+}
+
+function isPlaceholder(text: string, placeholders: ReadonlySet<string> | undefined): boolean {
+  if (!placeholders || placeholders.size === 0) return false;
+  if (placeholders.has(text)) return true;
+  for (const made of placeholders) if (text.includes(made)) return true;
+  return false;
+}
+
+function short(value: unknown, options: TreeOptions): string {
+  const text = oneLine(value);
+  const cut = !options.wide && text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return isPlaceholder(text, options.placeholders) ? cut + PLACEHOLDER_LABEL : cut;
+}
+
+function settings(r: PlanResource, options: TreeOptions): string {
   const keys =
     KEY_SETTINGS[r.type] ??
     Object.keys(r.inputs)
@@ -76,7 +99,7 @@ function settings(r: PlanResource): string {
       .slice(0, 4);
   return keys
     .filter((k) => r.inputs[k] !== undefined)
-    .map((k) => `${k}=${short(r.inputs[k])}`)
+    .map((k) => `${k}=${short(r.inputs[k], options)}`)
     .join(" ");
 }
 
@@ -88,7 +111,23 @@ function flags(r: PlanResource): string {
   return f.length ? ` [${f.join(", ")}]` : "";
 }
 
-export function renderTree(graph: PlanGraph): string {
+/** How many resources of each type, most numerous first: what a reviewer reads before the tree. */
+export function renderSummary(graph: PlanGraph): string {
+  const counts = new Map<string, number>();
+  for (const r of graph.resources) {
+    if (r.type === "pulumi:pulumi:Stack") continue;
+    counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  }
+  const rows = [...counts].sort(([ta, a], [tb, b]) => b - a || ta.localeCompare(tb));
+  const width = String(rows[0]?.[1] ?? 0).length;
+  const total = rows.reduce((sum, [, n]) => sum + n, 0);
+  return [
+    `${total} resources of ${rows.length} types:`,
+    ...rows.map(([type, n]) => `  ${String(n).padStart(width)}  ${type}`),
+  ].join("\n");
+}
+
+export function renderTree(graph: PlanGraph, options: TreeOptions = {}): string {
   const children = new Map<string, PlanResource[]>();
   const roots: PlanResource[] = [];
   for (const r of graph.resources) {
@@ -98,7 +137,7 @@ export function renderTree(graph: PlanGraph): string {
   const lines: string[] = [`${graph.project} / ${graph.stack}`];
   const walk = (r: PlanResource, prefix: string, last: boolean) => {
     const branch = last ? "└─ " : "├─ ";
-    const detail = r.custom ? settings(r) : "";
+    const detail = r.custom ? settings(r, options) : "";
     lines.push(`${prefix}${branch}${r.name} (${r.type})${flags(r)}${detail ? "  " + detail : ""}`);
     const kids = children.get(r.urn) ?? [];
     kids.forEach((k, i) => walk(k, prefix + (last ? "   " : "│  "), i === kids.length - 1));
@@ -107,7 +146,13 @@ export function renderTree(graph: PlanGraph): string {
   const outputKeys = Object.keys(graph.outputs);
   if (outputKeys.length > 0) {
     lines.push("", "Outputs:");
-    for (const key of outputKeys) lines.push(`  ${key}: ${short(graph.outputs[key])}`);
+    for (const key of outputKeys) lines.push(`  ${key}: ${short(graph.outputs[key], options)}`);
+  }
+  if (options.placeholders && lines.some((l) => l.includes(PLACEHOLDER_LABEL))) {
+    lines.push(
+      "",
+      "(placeholder): an id, ARN or address AWS assigns at deploy time; the offline plan made this one up.",
+    );
   }
   return lines.join("\n");
 }

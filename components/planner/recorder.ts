@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AttributeContext, AttributeModule, CallFn, AttributeFn, stableHex, str } from "./attributes/types";
 import { Secret, UNKNOWN, fromWire, unwrapWire } from "./values";
 import { ATTRIBUTE_MODULES } from "./attributes";
+import { TransformChain, TransformableRequest, applyTransforms, resetCallbacks } from "./transforms";
 
 // The SDK's settings module: waitForRPCs lets the harness wait until every registration is done.
 
@@ -252,6 +253,8 @@ interface RequestLike {
 
 interface MonitorLike {
   registerResource(req: RequestLike, cb: (err: unknown, resp: unknown) => void): void;
+  registerStackTransform(req: { getToken(): string }, cb: (err: unknown, resp: unknown) => void): void;
+  registerStackInvokeTransform(req: unknown, cb: (err: unknown, resp: unknown) => void): void;
   registerResourceOutputs(
     req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
     cb: (err: unknown, resp: unknown) => void,
@@ -382,12 +385,40 @@ export function startRecording(options: RecordOptions = {}): Recording {
   };
 
   pulumi.runtime.setMocks(mocks, project, stack, preview, options.organization ?? "organization");
+  resetCallbacks();
   requireMockMonitor();
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
   const seen = new Set<string>();
   const register = monitor.registerResource.bind(monitor);
+  const transforms = new TransformChain();
+  const registerStackTransform = monitor.registerStackTransform.bind(monitor);
+  monitor.registerStackTransform = (req, cb) => {
+    transforms.addStackTransform(req.getToken());
+    registerStackTransform(req, cb);
+  };
+  monitor.registerStackInvokeTransform = (_req, cb) => {
+    const message =
+      "the program registers an invoke transform (pulumi.runtime.registerInvokeTransform), which the offline " +
+      "plan does not apply: its function calls would be planned untransformed";
+    recording.failures.push(message);
+    cb(new HarnessError(message), undefined);
+  };
   monitor.registerResource = (req, cb) => {
+    const urn = urnOf(stack, project, req.getParent(), req.getType(), req.getName());
+    const tokens = transforms.tokensFor(urn, req as unknown as TransformableRequest);
+    if (tokens.length === 0) return recordAndRegister(req, cb);
+    // As the engine: the transforms run before the registration, which gets what they return.
+    applyTransforms(req as unknown as TransformableRequest, tokens).then(
+      () => recordAndRegister(req, cb),
+      (error: unknown) => {
+        const message = `${urn}: a transform failed: ${(error as Error)?.message ?? String(error)}`;
+        recording.failures.push(message);
+        cb(new HarnessError(message), undefined);
+      },
+    );
+  };
+  const recordAndRegister = (req: RequestLike, cb: (err: unknown, resp: unknown) => void) => {
     const type = req.getType();
     const name = req.getName();
     const parent = req.getParent();
