@@ -6,6 +6,9 @@ import { UNKNOWN } from "../components/planner/values";
 import { Toucan, ToucanArgs } from "../components/aws/toucan";
 import { record, recordFailure, Recording } from "../components/planner/recorder";
 import { takesTags } from "./support/taggable";
+import { LoadBalancer, LoadBalancerArgs } from "../components/aws/load-balancer";
+import { ToucanService, ToucanServiceArgs } from "../components/aws/toucan-service";
+import { RedisCache, RedisCacheArgs } from "../components/aws/redis-cache";
 
 const BASE: ToucanArgs = {
   version: "v100.5.1",
@@ -276,4 +279,85 @@ describe("Composition: arguments from another stack's outputs", function () {
       .map((r) => r.outputs.id);
     assert.deepEqual(known, privateSubnets);
   });
+});
+
+describe("Composition: child components take another stack's subnet lists", function () {
+  this.timeout(30_000);
+  const region = "eu-west-1";
+  const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+  const lbArgs = (publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>): LoadBalancerArgs => ({
+    vpcId: VPC,
+    publicSubnetIds,
+    certificateArn: CERT,
+    targets: { backend: { hostnames: ["api-toucan.example.com"], healthCheckPath: "/" } },
+  });
+  const serviceArgs = (subnetIds: pulumi.Input<pulumi.Input<string>[]>): ToucanServiceArgs => ({
+    vpcId: VPC,
+    subnetIds,
+    image: "quay.io/toucantoco/backend:v100.5.1",
+  });
+  const redisArgs = (subnetIds: pulumi.Input<pulumi.Input<string>[]>): RedisCacheArgs => ({
+    vpcId: VPC,
+    subnetIds,
+    clientSecurityGroupIds: ["sg-0a1b2c3d4e5f60718"],
+  });
+
+  const cases = [
+    {
+      component: "LoadBalancer",
+      build: (ids: pulumi.Input<pulumi.Input<string>[]>) => new LoadBalancer("lb", lbArgs(ids)),
+      received: (r: Recording) => r.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets,
+      bad: [PUBLIC[0]],
+    },
+    {
+      component: "ToucanService",
+      build: (ids: pulumi.Input<pulumi.Input<string>[]>) => new ToucanService("svc", serviceArgs(ids)),
+      received: (r: Recording) =>
+        (r.one("aws:ecs/service:Service").inputs.networkConfiguration as { subnets: unknown }).subnets,
+      bad: [PRIVATE[0], PRIVATE[0], PRIVATE[1]],
+    },
+    {
+      component: "ToucanService (too few)",
+      build: (ids: pulumi.Input<pulumi.Input<string>[]>) => new ToucanService("svc", serviceArgs(ids)),
+      received: (r: Recording) =>
+        (r.one("aws:ecs/service:Service").inputs.networkConfiguration as { subnets: unknown }).subnets,
+      bad: [PRIVATE[0]],
+    },
+    {
+      component: "RedisCache",
+      build: (ids: pulumi.Input<pulumi.Input<string>[]>) => new RedisCache("cache", redisArgs(ids)),
+      received: (r: Recording) => r.one("aws:elasticache/subnetGroup:SubnetGroup").inputs.subnetIds,
+      bad: [PRIVATE[0]],
+    },
+  ];
+  for (const c of cases) {
+    const ids = c.component === "LoadBalancer" ? PUBLIC : PRIVATE;
+    it(`${c.component}: a list that is an Output reaches AWS as given`, async () => {
+      const { recording } = await record(() => c.build(pulumi.output(ids)), { region });
+      assert.deepEqual(c.received(recording), ids);
+    });
+    it(`${c.component}: a bad list arriving as an Output fails with the plain list's message`, async () => {
+      const { error } = await recordFailure(() => c.build(c.bad), { region });
+      assert.ok(error instanceof ToucanArgumentError, String(error));
+      await assert.rejects(
+        record(() => c.build(pulumi.output(c.bad)), { region }),
+        (err: Error) => err.message.includes(error.errors[0].message),
+      );
+    });
+    it(`${c.component}: a list unknown in a preview registers the same resources`, async () => {
+      const program = () => {
+        const ids = pulumi.all(
+          [0, 1, 2].map((i) => new aws.ec2.Subnet(`s${i}`, { vpcId: VPC, cidrBlock: `10.0.${i}.0/24` }).id),
+        );
+        return c.build(ids);
+      };
+      const preview = await record(program, { region, preview: true });
+      const update = await record(program, { region });
+      assert.equal(c.received(preview.recording), UNKNOWN);
+      assert.deepEqual(
+        preview.recording.resources.map((r) => r.urn).sort(),
+        update.recording.resources.map((r) => r.urn).sort(),
+      );
+    });
+  }
 });

@@ -2,7 +2,21 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { lockDownBucket } from "./private-bucket";
 import { certificateArnProblem, zoneIdFix, zoneIdProblem } from "../core/aws-ids";
-import { checkedWhenKnown, configuredRegion } from "./region";
+import { checkedListWhenKnown, checkedWhenKnown, configuredRegion, plainList } from "./region";
+
+/** The public subnets' check, run before anything registers or once another stack's list is known. */
+function tooFewPublicSubnets(ids: unknown[]): string | undefined {
+  return ids.length >= 2 ? undefined : "is fewer than the 2 Availability Zones an ALB needs";
+}
+
+function publicSubnetsCheck(name: string) {
+  return {
+    component: `LoadBalancer "${name}"`,
+    argument: "publicSubnetIds",
+    fix: "give public subnets in at least 2 AZs (network.publicSubnetIdList)",
+    shown: (ids: unknown[]) => `${ids.length} subnet(s)`,
+  };
+}
 import { ArgumentChecks, requireArgs } from "../core/errors";
 import { parseCidr } from "../core/cidr";
 import { hostnameProblem, isWildcard } from "../core/hostnames";
@@ -111,9 +125,11 @@ export interface LoadBalancerArgs {
   vpcId: pulumi.Input<string>;
   /**
    * Public subnets the ALBs live in, in at least 2 Availability Zones (AWS requires 2; more AZs survive more).
+   * A plain array (checked before anything registers) or one Output, e.g. another stack's list (checked with
+   * the same message once known).
    * @example network.publicSubnetIdList
    */
-  publicSubnetIds: pulumi.Input<string>[];
+  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * ACM certificate of the HTTPS listener; it must cover every host name (see `Certificate`).
    * @example certificate.arn
@@ -406,13 +422,16 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     "cannot name an ALB (letters, digits and single hyphens only, not starting with internal-)",
     'use a short name such as "toucan-lb"',
   );
-  const subnets = args.publicSubnetIds ?? [];
+  const subnets = plainList(args.publicSubnetIds) ?? [];
+  const subnetsWhere = publicSubnetsCheck(name);
+  // A list that is an Output is checked once known (where the ALB uses it).
+  const subnetsAreOutput = args.publicSubnetIds !== undefined && !Array.isArray(args.publicSubnetIds);
   checks.require(
-    subnets.length >= 2,
-    "publicSubnetIds",
-    `${subnets.length} subnet(s)`,
-    "is fewer than the 2 Availability Zones an ALB needs",
-    "give public subnets in at least 2 AZs (network.publicSubnetIdList)",
+    subnetsAreOutput || tooFewPublicSubnets(subnets) === undefined,
+    subnetsWhere.argument,
+    subnetsWhere.shown(subnets),
+    tooFewPublicSubnets(subnets) ?? "",
+    subnetsWhere.fix,
   );
   checks.id(
     "certificateArn",
@@ -1075,7 +1094,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
           loadBalancerType: "application",
           internal: false,
           ipAddressType: plan.ipAddressType,
-          subnets: args.publicSubnetIds,
+          subnets: checkedListWhenKnown(
+            args.publicSubnetIds,
+            publicSubnetsCheck(this.componentName),
+            tooFewPublicSubnets,
+          ),
           securityGroups: [securityGroup.id],
           // Drops headers whose names are not valid HTTP tokens (request smuggling); Authorization is untouched.
           dropInvalidHeaderFields: true,

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { cacheNodeTypeProblem } from "../core/aws-ids";
 import { stackHash } from "./stack-names";
+import { checkedListWhenKnown, plainList } from "./region";
 import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 
@@ -78,11 +79,12 @@ export interface RedisCacheArgs {
   vpcId?: pulumi.Input<string>;
   /**
    * Private subnets of the cache's subnet group, in at least 2 Availability Zones so the replica can
-   * live in another AZ than the primary. A plain array: its length is checked before deployment.
+   * live in another AZ than the primary. A plain array (its length is checked before anything registers) or
+   * one Output, e.g. another stack's list (checked with the same message once known).
    * Required unless `existing` is set (then it is ignored).
    * @example network.privateSubnetIdList
    */
-  subnetIds?: pulumi.Input<string>[];
+  subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Security groups allowed to connect on port 6379, one ingress rule each. Ignored with `existing`.
    * @default none: nothing can connect until you add a rule to `securityGroupId`
@@ -259,7 +261,7 @@ interface Common {
 interface Managed extends Common {
   kind: "managed";
   vpcId: pulumi.Input<string>;
-  subnetIds: pulumi.Input<string>[];
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   clients: pulumi.Input<string>[];
   engine: RedisEngine;
   engineVersion: string;
@@ -298,6 +300,22 @@ const MANAGED_ONLY = [
 ] as const;
 
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
+/** The subnet list's check, run before anything registers or once another stack's list is known. */
+function tooFewSubnets(ids: unknown[]): string | undefined {
+  return ids.length >= 2
+    ? undefined
+    : "names fewer than 2 subnets, so the replica cannot live in another Availability Zone than the primary";
+}
+
+function subnetsCheck(name: string) {
+  return {
+    component: `RedisCache "${name}"`,
+    argument: "subnetIds",
+    fix: "pass private subnets in at least 2 AZs (e.g. network.privateSubnetIdList)",
+    shown: (ids: unknown[]) => `${ids.length} subnet(s)`,
+  };
+}
+
 export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Managed | Existing {
   requireArgs(`RedisCache "${name}"`, args, "an object of RedisCacheArgs");
   const checks = new ArgumentChecks(`RedisCache "${name}"`);
@@ -485,15 +503,20 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
     "is required to build a replication group",
     "pass the VPC id (e.g. network.vpcId), or `existing` to use a Redis you already run",
   );
-  const subnetIds = args.subnetIds ?? [];
+  const plainSubnets = plainList(args.subnetIds) ?? [];
+  const where = subnetsCheck(name);
+  const subnetProblem = tooFewSubnets(plainSubnets);
+  // A list that is an Output is checked once known (checkedListWhenKnown below).
+  const listIsOutput = args.subnetIds !== undefined && !Array.isArray(args.subnetIds);
   checks.require(
-    subnetIds.length >= 2,
-    "subnetIds",
-    `${subnetIds.length} subnet(s)`,
-    "names fewer than 2 subnets, so the replica cannot live in another Availability Zone than the primary",
-    "pass private subnets in at least 2 AZs (e.g. network.privateSubnetIdList)",
+    listIsOutput || subnetProblem === undefined,
+    where.argument,
+    where.shown(plainSubnets),
+    subnetProblem ?? "",
+    where.fix,
   );
   checks.throwIfAny();
+  const subnetIds = checkedListWhenKnown(args.subnetIds ?? [], where, tooFewSubnets);
 
   const base = (args.replicationGroupId ?? replicationGroupLogicalName(name)).toLowerCase();
   const finalSnapshotIdentifier =

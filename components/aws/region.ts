@@ -26,3 +26,31 @@ export function checkedWhenKnown(
     return known;
   });
 }
+
+/** The plain array of a list argument; undefined when the list itself is an Output (another stack's, say). */
+export function plainList<T>(
+  list: pulumi.Input<pulumi.Input<T>[]> | undefined,
+): pulumi.Input<T>[] | undefined {
+  return Array.isArray(list) ? list : undefined;
+}
+
+/**
+ * A list argument, checked once its value is known: a plain array was checked before anything registered
+ * and passes through; a list that is one Output is checked here, with the same message, before the resource
+ * that uses it is created. `shown` is how the value appears in the message (e.g. "1 subnet(s)").
+ */
+export function checkedListWhenKnown<T>(
+  list: pulumi.Input<pulumi.Input<T>[]>,
+  where: { component: string; argument: string; fix: string; shown?: (values: T[]) => unknown },
+  problem: (values: T[]) => string | undefined,
+): pulumi.Input<pulumi.Input<T>[]> {
+  if (Array.isArray(list)) return list;
+  return (pulumi.output(list) as pulumi.Output<T[]>).apply((known) => {
+    const found = problem(known);
+    if (found) {
+      const shown = where.shown ? where.shown(known) : known;
+      throw new ToucanArgumentError(where.component, where.argument, shown, found, where.fix);
+    }
+    return known;
+  });
+}

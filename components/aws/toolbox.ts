@@ -43,10 +43,13 @@ export interface ToolboxArgs {
   awsCliImage?: string;
   /** The ECS cluster the tasks run in. */
   cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
-  /** Private subnets of the tasks. */
-  subnetIds: pulumi.Input<string>[];
-  /** Security groups of the tasks: the backend's, so Mongo, EFS and the backend's URL admit them. */
-  securityGroupIds: pulumi.Input<string>[];
+  /** Private subnets of the tasks: a plain array or one Output (another stack's list, say). */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Security groups of the tasks: the backend's, so Mongo, EFS and the backend's URL admit them. A plain array
+   * or one Output.
+   */
+  securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The stack's storage. */
   storage: ToolboxStorage;
   /** Secrets Manager ARN of `TOUCAN_MONGODB_HOST` (the read/write connection string): the toolbox's `MONGO_URI`. */

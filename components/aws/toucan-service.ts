@@ -3,6 +3,33 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
+import { checkedListWhenKnown, plainList } from "./region";
+
+/** The subnet list's checks, run before anything registers or once another stack's list is known. */
+const SUBNET_CHECKS = {
+  few: {
+    problem: (ids: unknown[]) =>
+      ids.length >= 2
+        ? undefined
+        : "names fewer than 2 subnets, so the service cannot survive the loss of an Availability Zone",
+    fix: "pass private subnets in at least 2 AZs (e.g. network.privateSubnetIdList)",
+  },
+  repeated: {
+    problem: (ids: unknown[]) => (new Set(ids).size === ids.length ? undefined : "repeats a subnet"),
+    fix: "list each private subnet once",
+  },
+};
+
+/** The subnets, a list that is an Output checked with the same messages once known. */
+function checkedSubnets(
+  name: string,
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>,
+): pulumi.Input<pulumi.Input<string>[]> {
+  const where = (fix: string) => ({ component: `ToucanService "${name}"`, argument: "subnetIds", fix });
+  const { few, repeated } = SUBNET_CHECKS;
+  const counted = checkedListWhenKnown(subnetIds, where(few.fix), few.problem);
+  return checkedListWhenKnown(counted, where(repeated.fix), repeated.problem);
+}
 
 const COMPONENT = "toucan:aws:ToucanService";
 
@@ -178,10 +205,11 @@ export interface ToucanServiceArgs {
   /**
    * Private subnets, at least 2 in distinct AZs. Tasks never get a public IP. Fargate spreads the tasks of a
    * service across the Availability Zones of these subnets by itself (Fargate has no placement strategies),
-   * and AZ rebalancing is on so the spread is restored after an AZ outage.
+   * and AZ rebalancing is on so the spread is restored after an AZ outage. A plain array (checked before
+   * anything registers) or one Output, e.g. another stack's list (checked with the same messages once known).
    * @example network.privateSubnetIdList
    */
-  subnetIds: pulumi.Input<string>[];
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Image of the main container.
    * @example "quay.io/toucantoco/backend:v100.5.1"
@@ -486,22 +514,28 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     );
   }
 
-  const subnets = args.subnetIds ?? [];
-  checks.require(
-    subnets.length >= 2,
-    "subnetIds",
-    subnets.map((s) => (typeof s === "string" ? s : "<output>")),
-    "names fewer than 2 subnets, so the service cannot survive the loss of an Availability Zone",
-    "pass private subnets in at least 2 AZs (e.g. network.privateSubnetIdList)",
-  );
-  const plainSubnets = subnets.filter((s): s is string => typeof s === "string");
-  checks.require(
-    new Set(plainSubnets).size === plainSubnets.length,
-    "subnetIds",
-    plainSubnets,
-    "repeats a subnet",
-    "list each private subnet once",
-  );
+  // A list that is an Output is checked once known (checkedSubnets, where the service uses it).
+  const subnets = plainList(args.subnetIds);
+  if (subnets !== undefined || args.subnetIds === undefined) {
+    const listed = subnets ?? [];
+    const few = SUBNET_CHECKS.few;
+    checks.require(
+      few.problem(listed) === undefined,
+      "subnetIds",
+      listed.map((s) => (typeof s === "string" ? s : "<output>")),
+      few.problem(listed) ?? "",
+      few.fix,
+    );
+    const plainSubnets = listed.filter((s): s is string => typeof s === "string");
+    const repeated = SUBNET_CHECKS.repeated;
+    checks.require(
+      repeated.problem(plainSubnets) === undefined,
+      "subnetIds",
+      plainSubnets,
+      repeated.problem(plainSubnets) ?? "",
+      repeated.fix,
+    );
+  }
   if (typeof args.image === "string") {
     checks.require(
       args.image.trim() !== "",
@@ -1470,7 +1504,7 @@ export class ToucanService extends pulumi.ComponentResource {
           launchType: "FARGATE",
           platformVersion: "LATEST",
           networkConfiguration: {
-            subnets: args.subnetIds,
+            subnets: checkedSubnets(name, args.subnetIds),
             securityGroups: [securityGroupId],
             assignPublicIp: false,
           },
