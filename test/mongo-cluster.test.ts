@@ -565,6 +565,47 @@ describe("MongoCluster (community options)", () => {
     });
   });
 
+  describe("without NAT, with MongoDB's RPMs in a private bucket", () => {
+    let recording: Recording;
+    before(async () => {
+      ({ recording } = await build({
+        ...NETWORK,
+        natAvailable: false,
+        packages: { bucket: "acme-mirror", prefix: "/mongodb/" },
+        version: "8.0.17",
+      }));
+    });
+
+    it("lets each member list and read that prefix of the bucket only, besides its own secrets", () => {
+      for (const member of [1, 2, 3]) {
+        const statements = policyOf(recording, member).Statement as {
+          Sid?: string;
+          Action: string;
+          Resource: string | string[];
+          Condition?: unknown;
+        }[];
+        assert.deepEqual(
+          statements.map((st) => st.Action),
+          ["secretsmanager:GetSecretValue", "s3:GetObject", "s3:ListBucket"],
+        );
+        assert.equal(statements[1].Resource, "arn:aws:s3:::acme-mirror/mongodb/*");
+        assert.equal(statements[2].Resource, "arn:aws:s3:::acme-mirror");
+        assert.deepEqual(statements[2].Condition, { StringLike: { "s3:prefix": ["mongodb/*"] } });
+      }
+    });
+
+    it("boots from user data that installs from the bucket, and passes shellcheck", function () {
+      this.timeout(30_000);
+      const scripts = recording.byType(INSTANCE).map((i) => i.inputs.userData as string);
+      for (const script of scripts) {
+        assert.match(script, /^PACKAGES_S3='s3:\/\/acme-mirror\/mongodb'$/m);
+        assert.match(script, /^MONGO_VERSION='8\.0\.17'$/m);
+        assert.match(script, /^INSTALL_PACKAGES=false$/m);
+      }
+      shellcheck(scripts);
+    });
+  });
+
   it("with acceptQuorumLossOnAzFailure and one subnet, puts the 3 members in it", async () => {
     const { recording } = await build({
       vpcId: "vpc-0abc",
@@ -864,7 +905,19 @@ describe("MongoCluster rejects bad input before registering anything", () => {
       title: "community without NAT and without an AMI",
       args: { ...NETWORK, natAvailable: false },
       argument: "natAvailable",
-      message: /no way to download MongoDB/,
+      message: /no way to download MongoDB: neither `packages` .* nor `amiId`/,
+    },
+    {
+      title: "a packages bucket given as a URL",
+      args: { ...NETWORK, natAvailable: false, packages: { bucket: "s3://acme-mirror" } },
+      argument: "packages.bucket",
+      message: /is not an S3 bucket name/,
+    },
+    {
+      title: "a packages prefix with a wildcard",
+      args: { ...NETWORK, natAvailable: false, packages: { bucket: "acme-mirror", prefix: "mongodb/*" } },
+      argument: "packages.prefix",
+      message: /is not a key prefix/,
     },
     {
       title: "subnets and AZs of different lengths",

@@ -40,7 +40,11 @@ ${success}
 }
 
 /** Runs `commands` in bash with the member's script sourced, stubs first on PATH. */
-function runSourced(commands: string, env: Record<string, string> = {}) {
+function runSourced(
+  commands: string,
+  env: Record<string, string> = {},
+  member: MongoMemberBootstrap = MEMBER,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mongo-user-data-"));
   try {
     const bin = path.join(dir, "bin");
@@ -48,16 +52,20 @@ function runSourced(commands: string, env: Record<string, string> = {}) {
     fs.mkdirSync(bin);
     fs.mkdirSync(stub);
     fs.writeFileSync(path.join(bin, "dnf"), flaky("dnf", "exit 0"), { mode: 0o755 });
-    fs.writeFileSync(path.join(bin, "aws"), flaky("aws", 'echo "secret-of-$6"'), { mode: 0o755 });
+    // `aws s3 cp ... SOURCE DIR` leaves $AWS_S3_FILES in DIR; other calls print a secret.
+    const awsSuccess =
+      'if [[ $1 == s3 ]]; then for f in ${AWS_S3_FILES:-}; do touch "${!#}/$f"; done; else echo "secret-of-$6"; fi';
+    fs.writeFileSync(path.join(bin, "aws"), flaky("aws", awsSuccess), { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, "uname"), '#!/bin/bash\necho "${UNAME_M:-x86_64}"\n', { mode: 0o755 });
     fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$1" >>"$STUB/sleeps"\n', { mode: 0o755 });
     fs.writeFileSync(path.join(bin, "chown"), "#!/bin/bash\n", { mode: 0o755 });
     const script = path.join(dir, "member.sh");
-    fs.writeFileSync(script, renderMongoUserData(MEMBER), { mode: 0o755 });
+    fs.writeFileSync(script, renderMongoUserData(member), { mode: 0o755 });
     const run = spawnSync(
       "bash",
       [
         "-c",
-        `source "${script}"; YUM_REPOS_DIR="${dir}"; DNF_CONF="${dir}/dnf.conf"; touch "$DNF_CONF"; ${commands}`,
+        `source "${script}"; YUM_REPOS_DIR="${dir}"; DNF_CONF="${dir}/dnf.conf"; RPM_DIR="${dir}/rpms"; touch "$DNF_CONF"; ${commands}`,
       ],
       {
         encoding: "utf8",
@@ -72,7 +80,18 @@ function runSourced(commands: string, env: Record<string, string> = {}) {
       .filter((l) => l !== "")
       .map(Number);
     const output = fs.existsSync(path.join(dir, "out")) ? fs.readFileSync(path.join(dir, "out"), "utf8") : "";
-    return { status: run.status, stderr: run.stderr, calls: read("calls"), sleeps, output, dir };
+    const dnfConf = fs.readFileSync(path.join(dir, "dnf.conf"), "utf8");
+    const repos = fs.readdirSync(dir).filter((f) => f.endsWith(".repo"));
+    return {
+      status: run.status,
+      stderr: run.stderr,
+      calls: read("calls"),
+      sleeps,
+      output,
+      dir,
+      dnfConf,
+      repos,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -133,5 +152,67 @@ describe("Mongo member bootstrap network steps (bash, stub dnf and aws)", functi
     assert.ok(run.sleeps.reduce((a, b) => a + b, 0) >= FIFTEEN_MINUTES);
     assert.match(run.stderr, /ERROR: reading the secret .*db-ca-AbC123 failed \d+ times .*giving up/);
     assert.match(run.stderr, /ERROR: cannot read the secret .*db-ca-AbC123/);
+  });
+});
+
+describe("Mongo member bootstrap with MongoDB's RPMs in a private bucket (bash, stub aws and dnf)", function () {
+  this.timeout(30_000);
+  const FROM_BUCKET: MongoMemberBootstrap = {
+    ...MEMBER,
+    installPackages: false,
+    packagesS3: "s3://acme-mirror/mongodb",
+  };
+  const RPMS = [
+    "mongodb-org-server-8.0.17-1.amzn2023.aarch64.rpm",
+    "mongodb-mongosh-shared-openssl3-2.5.9.aarch64.rpm",
+    "mongodb-database-tools-100.13.0.aarch64.rpm",
+  ];
+
+  it("GIVEN the bucket's RPMs THEN it copies <prefix>/<version>/<arch>/ and installs exactly them, no MongoDB repository", () => {
+    const run = runSourced(
+      "install_mongodb",
+      { AWS_S3_FILES: RPMS.join(" "), UNAME_M: "aarch64" },
+      FROM_BUCKET,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const calls = run.calls.trim().split("\n");
+    assert.equal(calls.length, 2, run.calls);
+    assert.equal(
+      calls[0],
+      `aws s3 cp --recursive --only-show-errors --region eu-west-1 --exclude * --include *.rpm s3://acme-mirror/mongodb/8.0.17/aarch64/ ${run.dir}/rpms`,
+    );
+    const installed = calls[1].split(" ");
+    assert.deepEqual(installed.slice(0, 3), ["dnf", "install", "-y"]);
+    assert.deepEqual(installed.slice(3).sort(), RPMS.map((f) => `${run.dir}/rpms/${f}`).sort());
+    assert.deepEqual(run.repos, [], "no repository file: nothing from repo.mongodb.org");
+    assert.match(run.dnfConf, /^exclude=mongodb-org\*$/m);
+  });
+
+  it("GIVEN S3 unreachable for a while THEN it retries the copy with backoff", () => {
+    const run = runSourced(
+      "install_mongodb",
+      { AWS_S3_FILES: RPMS.join(" "), AWS_FAILS: "3", UNAME_M: "x86_64" },
+      FROM_BUCKET,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.sleeps, [5, 10, 20]);
+    assert.match(run.stderr, /copying s3:\/\/acme-mirror\/mongodb\/8\.0\.17\/x86_64\/ failed \(attempt 3/);
+  });
+
+  it("GIVEN an empty prefix THEN it stops, naming the location and what to copy there", () => {
+    const run = runSourced("install_mongodb", { UNAME_M: "x86_64" }, FROM_BUCKET);
+    assert.notEqual(run.status, 0);
+    assert.match(
+      run.stderr,
+      /ERROR: no \*\.rpm under s3:\/\/acme-mirror\/mongodb\/8\.0\.17\/x86_64\/: copy mongodb-org-server, mongodb-mongosh-shared-openssl3 and mongodb-database-tools there/,
+    );
+    assert.doesNotMatch(run.calls, /^dnf /m);
+  });
+
+  it("refuses a packages location that is not s3://bucket[/prefix]", () => {
+    assert.throws(
+      () => renderMongoUserData({ ...FROM_BUCKET, packagesS3: "https://acme-mirror.s3.amazonaws.com/x" }),
+      /bad packages location/,
+    );
   });
 });

@@ -642,7 +642,8 @@ describe("Toucan (component)", () => {
       {
         title: "no NAT with the vendor's images",
         args: { ...BASE, network: { nat: "none" } },
-        message: /`network.nat` is "none": leaves the services no way to pull/,
+        message:
+          /`backendImage` is "quay\.io\/toucantoco\/backend:v100\.5\.1": is pulled from quay\.io, which a network with `nat: "none"` cannot reach/,
       },
       {
         title: "baking connectors without any",
@@ -656,6 +657,130 @@ describe("Toucan (component)", () => {
         assert.ok(error instanceof ToucanArgumentError, String(error));
         assert.match(error.message, c.message);
         assert.match(error.message, /Fix: /);
+        assert.deepEqual(recording.built, []);
+      });
+    }
+  });
+});
+
+describe("Toucan without NAT (nat none)", () => {
+  const ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+  const MIRRORED: ToucanArgs = {
+    ...BASE,
+    backendImage: `${ECR}/toucantoco/backend:v100.5.1`,
+    frontendImage: `${ECR}/toucantoco/frontend:v100.5.1`,
+    initImages: {
+      mongoCa: `${ECR}/docker/library/busybox:1.36.1`,
+      mongoReady: `${ECR}/docker/library/mongo:7.0`,
+    },
+    screenshot: { image: `${ECR}/toucantoco/screenshot:v100.5.1` },
+    toolbox: {
+      image: `${ECR}/toucantoco/toolbox:toucan_backend_toolbox_100.5.1-latest`,
+      awsCliImage: `${ECR}/aws-cli/aws-cli:2.17.0`,
+    },
+    network: { nat: "none" },
+    mongo: { packages: { bucket: "acme-mirror", prefix: "mongodb" } },
+  };
+  let recording: Recording;
+  before(async function () {
+    this.timeout(60_000);
+    ({ recording } = await record(() => new Toucan("t", MIRRORED)));
+  });
+
+  it("pulls every container of every task from the stack's private ECR", () => {
+    const images = recording
+      .byType(TASK_DEFINITION)
+      .flatMap((t) => containers(t).map((c) => [c.name, c.image]));
+    assert.ok(images.length >= 6, JSON.stringify(images));
+    for (const [container, image] of images)
+      assert.ok(image.startsWith(`${ECR}/`), `${container} pulls ${image}`);
+    const backend = containers(taskDefinitionOf(recording, "backend"));
+    assert.equal(backend.find((c) => c.name === "mongo-ca")?.image, `${ECR}/docker/library/busybox:1.36.1`);
+    assert.equal(backend.find((c) => c.name === "mongo-ready")?.image, `${ECR}/docker/library/mongo:7.0`);
+  });
+
+  it("builds no NAT and reaches ECR, Logs, Secrets Manager, SSM, STS, CloudWatch and AWS Backup through endpoints", () => {
+    assert.equal(recording.byType("aws:ec2/natGateway:NatGateway").length, 0);
+    const services = recording
+      .byType("aws:ec2/vpcEndpoint:VpcEndpoint")
+      .map((e) => e.inputs.serviceName as string)
+      .sort();
+    assert.deepEqual(
+      services,
+      [
+        "backup",
+        "ec2messages",
+        "ecr.api",
+        "ecr.dkr",
+        "logs",
+        "monitoring",
+        "s3",
+        "secretsmanager",
+        "ssm",
+        "ssmmessages",
+        "sts",
+      ].map((svc) => `com.amazonaws.us-east-1.${svc}`),
+    );
+  });
+
+  it("has the members install MongoDB from the private bucket, not from the internet", () => {
+    const members = recording.byType("aws:ec2/instance:Instance");
+    assert.equal(members.length, 3);
+    for (const m of members) {
+      assert.match(m.inputs.userData as string, /^INSTALL_PACKAGES=false$/m);
+      assert.match(m.inputs.userData as string, /^PACKAGES_S3='s3:\/\/acme-mirror\/mongodb'$/m);
+    }
+  });
+
+  describe("refuses before registering anything", () => {
+    const cases: { title: string; args: ToucanArgs; messages: RegExp[] }[] = [
+      {
+        title: "every image not mirrored, naming each argument",
+        args: {
+          ...BASE,
+          screenshot: { image: "quay.io/toucantoco/screenshot:v100.5.1" },
+          network: { nat: "none" },
+          mongo: { packages: { bucket: "acme-mirror" } },
+        },
+        messages: [
+          /`backendImage` is "quay\.io\/toucantoco\/backend:v100\.5\.1": is pulled from quay\.io/,
+          /`frontendImage` is "quay\.io\/toucantoco\/frontend:v100\.5\.1"/,
+          /`screenshot\.image` is "quay\.io\/toucantoco\/screenshot:v100\.5\.1"/,
+          /`initImages\.mongoCa` is "public\.ecr\.aws\/docker\/library\/busybox:1\.36\.1": is pulled from public\.ecr\.aws/,
+          /`initImages\.mongoReady` is "public\.ecr\.aws\/docker\/library\/mongo:7\.0"/,
+          /`toolbox\.image` is "quay\.io\/toucantoco\/backup:toucan_backend_toolbox_100\.5\.1-latest"/,
+          /`toolbox\.awsCliImage` is "public\.ecr\.aws\/aws-cli\/aws-cli:2\.17\.0"/,
+          /crane copy quay\.io\/toucantoco\/backend:v100\.5\.1 <account>\.dkr\.ecr\.us-east-1\.amazonaws\.com\/toucantoco\/backend:v100\.5\.1`/,
+        ],
+      },
+      {
+        title: "an image in another region's ECR",
+        args: {
+          ...MIRRORED,
+          backendImage: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/toucantoco/backend:v100.5.1",
+        },
+        messages: [
+          /`backendImage` .*: is in ECR of eu-west-1, but the VPC's ECR endpoints reach only the registry of us-east-1/,
+        ],
+      },
+      {
+        title: "Mongo members with neither packages nor an AMI",
+        args: { ...MIRRORED, mongo: {} },
+        messages: [/`natAvailable` is false: leaves the members no way to download MongoDB/],
+      },
+      {
+        title: "natAvailable contradicting the network",
+        args: { ...MIRRORED, mongo: { natAvailable: true, amiId: "ami-0123456789abcdef0" } },
+        messages: [/`mongo\.natAvailable` is true: contradicts `network\.nat` \(none\)/],
+      },
+    ];
+    for (const c of cases) {
+      it(c.title, async () => {
+        const { error, recording } = await recordFailure(() => new Toucan("t", c.args), {
+          config: { "aws:region": "us-east-1" },
+        });
+        assert.ok(error instanceof ToucanArgumentError, String(error));
+        for (const m of c.messages) assert.match(error.message, m);
         assert.deepEqual(recording.built, []);
       });
     }

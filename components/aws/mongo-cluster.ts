@@ -145,11 +145,22 @@ export interface MongoClusterArgs {
   amiId?: pulumi.Input<string>;
   /**
    * `community`: the members can reach the internet (through NAT) to download MongoDB. When `false`,
-   * `amiId` must name an image with MongoDB preinstalled, and the VPC needs interface endpoints for
-   * Secrets Manager and SSM.
+   * `packages` (MongoDB's RPMs in a private bucket) or `amiId` (an image with MongoDB preinstalled) is
+   * required, and the VPC needs interface endpoints for Secrets Manager and SSM (a Network with
+   * `nat: "none"` has them). `Toucan` sets it from its network's `nat`.
    * @default true
    */
   natAvailable?: boolean;
+  /**
+   * `community`: install MongoDB from RPMs in a private S3 bucket instead of MongoDB's repository: each
+   * member copies `s3://<bucket>/<prefix>/<version>/<arch>/*.rpm` (`<version>` as in `version`, `<arch>`
+   * `x86_64` or `aarch64` as `uname -m` prints) and installs them with dnf; their dependencies come from
+   * the Amazon Linux repositories, which are on S3 too. Without NAT both go through the VPC's S3 gateway
+   * endpoint. The members' role may list and read that prefix only. README: "No NAT (private registries)".
+   * @default MongoDB's repository (needs NAT)
+   * @example { bucket: "acme-mirror", prefix: "mongodb" }
+   */
+  packages?: { bucket: string; prefix?: string };
   /**
    * `community`: grant the read/write and read-only users every database (`readWriteAnyDatabase`,
    * `readAnyDatabase`) instead of `database` alone. The vendor documents no roles; granting only
@@ -308,6 +319,7 @@ const ENGINE_ARGS: Record<MongoEngine, ArgKey[]> = {
     "replicaSetName",
     "amiId",
     "natAvailable",
+    "packages",
     "acceptQuorumLossOnAzFailure",
     "dnsZoneName",
     "grantAllDatabases",
@@ -354,6 +366,10 @@ interface CommunitySettings extends Common {
   volumeSizeGiB: number;
   replicaSetName: string;
   installPackages: boolean;
+  /** `s3://bucket/prefix` of the RPMs, when they come from a private bucket. */
+  packagesS3?: string;
+  /** The bucket and key prefix (no trailing slash, may be empty) of the RPMs. */
+  packages?: { bucket: string; prefix: string };
   acceptQuorumLoss: boolean;
   grantAllDatabases: boolean;
   zoneName: string;
@@ -642,12 +658,31 @@ function validateCommunity(
     'use letters, digits, "-" and "_", e.g. "rs0"',
   );
   const installPackages = args.natAvailable ?? true;
+  const packages = args.packages
+    ? { bucket: args.packages.bucket, prefix: (args.packages.prefix ?? "").replace(/^\/+|\/+$/g, "") }
+    : undefined;
+  if (packages) {
+    checks.require(
+      S3_BUCKET.test(packages.bucket ?? "") && !/\.\.|^\d+\.\d+\.\d+\.\d+$/.test(packages.bucket),
+      "packages.bucket",
+      packages.bucket,
+      "is not an S3 bucket name",
+      'give the bucket\'s name (not an ARN or URL), e.g. "acme-mirror"',
+    );
+    checks.require(
+      !/[*?]|\/\//.test(packages.prefix),
+      "packages.prefix",
+      args.packages?.prefix,
+      "is not a key prefix (no wildcards, no empty path segment)",
+      'give the folder of the RPMs, e.g. "mongodb"',
+    );
+  }
   checks.require(
-    installPackages || args.amiId !== undefined,
+    installPackages || args.amiId !== undefined || packages !== undefined,
     "natAvailable",
     false,
-    "leaves the members no way to download MongoDB, and no `amiId` with MongoDB preinstalled is given",
-    "set `amiId` to an Amazon Linux 2023 image with mongod and mongosh installed, or give the subnets NAT",
+    "leaves the members no way to download MongoDB: neither `packages` (a private bucket of MongoDB's RPMs) nor `amiId` (an image with MongoDB preinstalled) is given",
+    "set `packages` to the bucket you mirrored MongoDB's RPMs to (README: No NAT), or `amiId` to an Amazon Linux 2023 image with mongod and mongosh installed, or give the subnets NAT",
   );
   const zoneName = (args.dnsZoneName ?? "mongo.toucan.internal").replace(/\.$/, "");
   checks.require(
@@ -668,6 +703,10 @@ function validateCommunity(
     volumeSizeGiB,
     replicaSetName,
     installPackages,
+    packages,
+    packagesS3: packages
+      ? `s3://${packages.bucket}${packages.prefix ? `/${packages.prefix}` : ""}`
+      : undefined,
     acceptQuorumLoss,
     grantAllDatabases: args.grantAllDatabases ?? false,
     zoneName,
@@ -676,6 +715,9 @@ function validateCommunity(
     restore,
   };
 }
+
+/** S3 bucket naming rules (general purpose buckets): 3 to 63 lowercase letters, digits, dots and hyphens. */
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 const SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -1219,6 +1261,7 @@ export class MongoCluster extends pulumi.ComponentResource {
           replicaSetName: s.replicaSetName,
           mongoVersion: s.version,
           installPackages: s.installPackages,
+          packagesS3: s.packagesS3,
           region,
           dataVolumeId: volumeId,
           secretArns: { keyFile: keyFileArn, caCertificate: caArn, memberCertificate: tlsArn },
@@ -1445,6 +1488,26 @@ export class MongoCluster extends pulumi.ComponentResource {
         Resource: readable.map((r) => r.secret.arn),
       },
     ];
+    if (s.packages) {
+      // The RPMs under packages.prefix, and nothing else of the bucket.
+      const { bucket, prefix } = s.packages;
+      const keys = prefix ? `${prefix}/` : "";
+      statements.push(
+        {
+          Sid: "ReadMongoPackages",
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: pulumi.interpolate`arn:${partition}:s3:::${bucket}/${keys}*`,
+        },
+        {
+          Sid: "ListMongoPackages",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: pulumi.interpolate`arn:${partition}:s3:::${bucket}`,
+          Condition: { StringLike: { "s3:prefix": [`${keys}*`] } },
+        },
+      );
+    }
     if (kmsKeyId !== undefined) {
       statements.push({
         Sid: "DecryptOwnSecrets",

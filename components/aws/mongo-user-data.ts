@@ -36,6 +36,11 @@ export interface MongoMemberBootstrap {
   mongoVersion: string;
   /** Download packages when the AMI has no MongoDB (needs egress to the internet). */
   installPackages: boolean;
+  /**
+   * `s3://bucket/prefix` of MongoDB's RPMs: installed from `<this>/<mongoVersion>/<uname -m>/` instead of
+   * MongoDB's repository (no NAT needed: the S3 gateway endpoint).
+   */
+  packagesS3?: string;
   region: string;
   /** EBS volume id of this member's data volume (`vol-...`). */
   dataVolumeId: string;
@@ -94,6 +99,10 @@ export function renderMongoUserData(b: MongoMemberBootstrap): string {
   check(REPLICA_SET_NAME.test(b.replicaSetName), `bad replica set name ${b.replicaSetName}`);
   check(/^[a-z0-9-]+$/.test(b.region), `bad region ${b.region}`);
   check(/^vol-[0-9a-f]+$/.test(b.dataVolumeId), `bad volume id ${b.dataVolumeId}`);
+  check(
+    b.packagesS3 === undefined || /^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/[^*?]+)?$/.test(b.packagesS3),
+    `bad packages location ${b.packagesS3}`,
+  );
   const u = b.users;
   if (u) {
     for (const user of [u.admin, u.readWrite, u.readOnly])
@@ -111,6 +120,8 @@ export function renderMongoUserData(b: MongoMemberBootstrap): string {
     `MONGO_SERIES=${quote(series!)}`,
     `MONGO_PACKAGE=${quote(packageSpec)}`,
     `INSTALL_PACKAGES=${b.installPackages ? "true" : "false"}`,
+    `PACKAGES_S3=${quote(b.packagesS3 ?? "")}`,
+    `MONGO_VERSION=${quote(b.mongoVersion)}`,
     `HUGE_PAGES=${hugePages}`,
     `REGION=${quote(b.region)}`,
     `DATA_VOLUME_ID=${quote(b.dataVolumeId)}`,
@@ -139,6 +150,7 @@ ${settings.join("\n")}
 SELF=/usr/local/sbin/toucan-mongo-node
 YUM_REPOS_DIR=/etc/yum.repos.d
 DNF_CONF=/etc/dnf/dnf.conf
+RPM_DIR=/var/cache/toucan-mongo-rpms
 # How long each network step (package download, Secrets Manager) keeps trying: the NAT gateway, its route
 # or an endpoint may come up after this instance.
 NETWORK_RETRY_SECONDS=1200
@@ -237,6 +249,10 @@ install_mongodb() {
     log "MongoDB is already installed"
     return 0
   fi
+  if [[ -n $PACKAGES_S3 ]]; then
+    install_mongodb_from_bucket
+    return 0
+  fi
   [[ $INSTALL_PACKAGES == true ]] ||
     die "mongod or mongosh is missing and this member has no route to download them: use an AMI with MongoDB"
   cat >"$YUM_REPOS_DIR/mongodb-org-$MONGO_SERIES.repo" <<EOF
@@ -252,6 +268,26 @@ EOF
     dnf install -y "$MONGO_PACKAGE" mongodb-mongosh-shared-openssl3 mongodb-database-tools ||
     die "cannot install $MONGO_PACKAGE (route to the internet? repo.mongodb.org reachable?)"
   # The version changes through the component, never through a routine dnf upgrade.
+  grep -q '^exclude=mongodb-org' "$DNF_CONF" || echo 'exclude=mongodb-org*' >>"$DNF_CONF"
+}
+
+# MongoDB's RPMs from the private bucket (through the S3 gateway endpoint: no NAT needed), for this
+# member's version and architecture; dnf takes their dependencies from the Amazon Linux repositories.
+install_mongodb_from_bucket() {
+  local from
+  local -a rpms
+  from="$PACKAGES_S3/$MONGO_VERSION/$(uname -m)/"
+  rm -rf "$RPM_DIR"
+  mkdir -p "$RPM_DIR"
+  retry_network "copying $from" \
+    aws s3 cp --recursive --only-show-errors --region "$REGION" --exclude "*" --include "*.rpm" "$from" "$RPM_DIR" ||
+    die "cannot copy the MongoDB packages from $from (instance role? S3 gateway endpoint?)"
+  rpms=("$RPM_DIR"/*.rpm)
+  [[ -e \${rpms[0]} ]] ||
+    die "no *.rpm under $from: copy mongodb-org-server, mongodb-mongosh-shared-openssl3 and mongodb-database-tools there (README: No NAT)"
+  # Local files: dnf installs exactly these (as localinstall), resolving their dependencies from the repositories.
+  retry_network "dnf install of \${#rpms[@]} packages from $from" dnf install -y "\${rpms[@]}" ||
+    die "cannot install the packages from $from"
   grep -q '^exclude=mongodb-org' "$DNF_CONF" || echo 'exclude=mongodb-org*' >>"$DNF_CONF"
 }
 

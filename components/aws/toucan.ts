@@ -12,7 +12,8 @@ import {
   combineArgumentErrors,
   requireArgs,
 } from "../core/errors";
-import { Network, NetworkArgs, existingAzCount, validateNetworkArgs } from "./network";
+import { Network, NetworkArgs, NatStrategy, existingAzCount, validateNetworkArgs } from "./network";
+import { noNatImageFix, noNatImageProblem } from "./private-registry";
 import {
   StaticFrontend,
   StaticAssets,
@@ -41,7 +42,7 @@ import {
   SsoProviderOutputs,
   validateSingleSignOnArgs,
 } from "./single-sign-on";
-import { Toolbox, ToolboxArgs, validateToolboxArgs } from "./toolbox";
+import { DEFAULT_AWS_CLI_IMAGE, Toolbox, ToolboxArgs, validateToolboxArgs } from "./toolbox";
 import { Backups, BackupsArgs, validateBackupsArgs } from "./backups";
 import { FlowLogsArgs, createFlowLogs, validateFlowLogsArgs } from "./flow-logs";
 import { Monitoring, MonitoringArgs, MonitoredResources, validateMonitoringArgs } from "./monitoring";
@@ -239,6 +240,14 @@ export interface ToucanArgs extends ToucanVersionArgs {
   staticFrontend?: StaticFrontendSettings;
   /** An optional screenshot service. */
   screenshot?: ScreenshotArgs;
+  /**
+   * The images of the backend's init containers: `mongoCa` writes the Mongo CA file (needs `sh`,
+   * `printf`, `chmod`), `mongoReady` waits for a writable primary (needs `sh` and `mongosh`). With
+   * `network.nat: "none"` they must be mirrors in the stack's private ECR, like every image.
+   * @default `mongoCa` "public.ecr.aws/docker/library/busybox:1.36.1", `mongoReady`
+   *   "public.ecr.aws/docker/library/mongo:7.0"
+   */
+  initImages?: { mongoCa?: string; mongoReady?: string };
   /**
    * Single sign-on (SAML2 and OpenID Connect providers, optionally an Amazon Cognito user pool): the
    * URLs each identity provider needs, a SAML2 service-provider key and certificate per SAML2 provider,
@@ -447,7 +456,29 @@ function placeholderRefs(plan: Plan, azs: string[] | undefined): Refs {
 }
 
 function networkArgsFor(args: ToucanArgs, tags: Record<string, string>): NetworkArgs {
-  return { tags, ...(args.network instanceof Network ? {} : args.network) };
+  const network = args.network instanceof Network ? {} : args.network;
+  const extra = network?.nat === "none" ? noNatExtraEndpoints(args) : [];
+  return {
+    tags,
+    ...network,
+    ...(extra.length > 0 ? { interfaceEndpoints: [...(network?.interfaceEndpoints ?? []), ...extra] } : {}),
+  };
+}
+
+/** The network's NAT strategy: undefined for an existing VPC, whose egress is not known here. */
+function natOf(args: ToucanArgs): NatStrategy | undefined {
+  if (args.network instanceof Network) return args.network.nat;
+  return args.network?.existing ? undefined : (args.network?.nat ?? "perAz");
+}
+
+/**
+ * Interface endpoints beyond the Network's own set that this topology calls without NAT: AWS Backup, which
+ * the second Mongo member calls for the backup before a backend upgrade.
+ */
+function noNatExtraEndpoints(args: ToucanArgs): string[] {
+  const upgradeBackup =
+    mongoEngineOf(args) === "community" && args.backups !== false && args.preUpgradeBackup !== false;
+  return upgradeBackup ? ["backup"] : [];
 }
 
 function mongoArgsFor(
@@ -458,9 +489,14 @@ function mongoArgsFor(
 ): MongoClusterArgs {
   const settings = (args.mongo instanceof MongoCluster ? {} : args.mongo) ?? {};
   if (settings.engine === "external") return { protect, tags, ...settings };
+  const nat = natOf(args);
   return {
     protect,
     tags,
+    // The members download MongoDB unless the network has no NAT (then an AMI or a packages bucket).
+    ...((settings.engine ?? "community") === "community" && nat !== undefined
+      ? { natAvailable: nat !== "none" }
+      : {}),
     ...settings,
     vpcId: refs.vpcId,
     subnetIds: refs.privateSubnetIds,
@@ -645,11 +681,12 @@ export function backendGracePeriodSeconds(extraConnectors: string[] | undefined)
 export function mongoReadinessContainer(
   hostSecretArn: pulumi.Input<string>,
   mounts: ContainerMount[],
+  image: string = MONGO_READY_IMAGE,
 ): InitContainer {
   const check = "if (!db.hello().isWritablePrimary) quit(1)";
   return {
     name: "mongo-ready",
-    image: MONGO_READY_IMAGE,
+    image,
     command: [
       "sh",
       "-c",
@@ -684,7 +721,10 @@ function mongoEngineOf(args: ToucanArgs): string {
 }
 
 /** The CA file named in `tlsCAFile`, written into a shared task volume by an init container. */
-function mongoCaDelivery(refs: Refs): {
+function mongoCaDelivery(
+  refs: Refs,
+  writerImage: string = CA_WRITER_IMAGE,
+): {
   volumes: ServiceVolume[];
   mounts: ContainerMount[];
   initContainers: InitContainer[];
@@ -698,7 +738,7 @@ function mongoCaDelivery(refs: Refs): {
   const writer: InitContainer = caSecretArn
     ? {
         name: "mongo-ca",
-        image: CA_WRITER_IMAGE,
+        image: writerImage,
         command: ["sh", "-c", `printf '%s\\n' "$MONGO_CA_PEM" > ${target} && chmod 0444 ${target}`],
         secrets: { MONGO_CA_PEM: caSecretArn },
         mounts: [{ volume: CA_VOLUME, containerPath: "/ca" }],
@@ -728,7 +768,7 @@ function backendArgsFor(
   const backend = args.backend ?? {};
   const cpu = backend.cpu ?? 1024;
   const desiredCount = backend.desiredCount ?? 2;
-  const ca = mongoCaDelivery(refs);
+  const ca = mongoCaDelivery(refs, args.initImages?.mongoCa);
   const redisNames = redisVariableNames(backend.redisVariables);
   const environment = backendEnvironment(
     {
@@ -775,7 +815,7 @@ function backendArgsFor(
     initContainers: [
       ...ca.initContainers,
       ...(mongoEngineOf(args) === "community"
-        ? [mongoReadinessContainer(refs.mongo.hostSecretArn, ca.mounts)]
+        ? [mongoReadinessContainer(refs.mongo.hostSecretArn, ca.mounts, args.initImages?.mongoReady)]
         : []),
     ],
     loadBalancer: attachmentFor(refs, "backend", refs.dataTier),
@@ -898,6 +938,71 @@ const SYSTEM_DIRECTORIES = [
   "/lib",
 ];
 
+/**
+ * With `nat: "none"`: every image the tasks pull is a mirror in the stack's private ECR (the names are
+ * the arguments to set), the Mongo members' `natAvailable` follows the network, and a Network passed in
+ * has the interface endpoints the topology calls.
+ */
+function checkNoNat(checks: ArgumentChecks, args: ToucanArgs): void {
+  const nat = natOf(args);
+  const mongo = args.mongo instanceof MongoCluster ? undefined : args.mongo;
+  checks.require(
+    nat === undefined || mongo?.natAvailable === undefined || mongo.natAvailable === (nat !== "none"),
+    "mongo.natAvailable",
+    mongo?.natAvailable,
+    `contradicts \`network.nat\` (${nat}), which decides it`,
+    "remove mongo.natAvailable (it is only for an existing VPC, whose egress the stack does not know)",
+  );
+  if (nat !== "none") return;
+  const region = configuredRegion();
+  const images: [string, string | undefined][] = [
+    // A baked backend is built here and pushed to this stack's ECR repository.
+    ["backendImage", args.backend?.bakeConnectors ? undefined : resolveImagesQuietly(args)?.backendImage],
+    // A static frontend's files are read from the image where `pulumi up` runs, not from the VPC.
+    ["frontendImage", args.staticFrontend ? undefined : resolveImagesQuietly(args)?.frontendImage],
+    ["screenshot.image", args.screenshot?.image],
+    ["initImages.mongoCa", args.initImages?.mongoCa ?? CA_WRITER_IMAGE],
+    [
+      "initImages.mongoReady",
+      mongoEngineOf(args) === "community" ? (args.initImages?.mongoReady ?? MONGO_READY_IMAGE) : undefined,
+    ],
+  ];
+  const toolbox = args.toolbox === false ? undefined : args.toolbox;
+  const backendVersion = resolveImagesQuietly(args)?.backendVersion;
+  if (
+    args.toolbox !== false &&
+    (toolbox?.image !== undefined || toolboxImage(backendVersion) !== undefined)
+  ) {
+    images.push(["toolbox.image", toolbox?.image ?? toolboxImage(backendVersion)]);
+    images.push(["toolbox.awsCliImage", toolbox?.awsCliImage ?? DEFAULT_AWS_CLI_IMAGE]);
+  }
+  for (const [argument, image] of images) {
+    if (image === undefined) continue;
+    const problem = noNatImageProblem(image, region);
+    checks.require(problem === undefined, argument, image, problem ?? "", noNatImageFix(image, region));
+  }
+  if (args.network instanceof Network) {
+    const have = args.network.interfaceEndpointServices;
+    const missing = noNatExtraEndpoints(args).filter((s) => !have.includes(s));
+    checks.require(
+      missing.length === 0,
+      "network",
+      args.network.interfaceEndpointServices,
+      `has no interface endpoint for ${missing.join(", ")}, which the stack calls without NAT`,
+      `add ${missing.map((m) => `"${m}"`).join(", ")} to the Network's interfaceEndpoints`,
+    );
+  }
+}
+
+/** The images, or undefined when the version arguments are wrong (reported by their own check). */
+function resolveImagesQuietly(args: ToucanArgs): ReturnType<typeof resolveImages> | undefined {
+  try {
+    return resolveImages(args, "Toucan");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checks the arguments of the whole topology, children included, before anything is registered. */
 export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   requireArgs(`Toucan "${name}"`, args, "an object of ToucanArgs");
@@ -1004,16 +1109,7 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     "has no connector to bake: `backend.extraConnectors` is empty",
     'list the connectors, e.g. extraConnectors: ["azure_mssql", "oracle"], or drop bakeConnectors',
   );
-  const network = args.network instanceof Network ? undefined : args.network;
-  checks.require(
-    network?.nat !== "none" ||
-      (args.backendImage !== undefined &&
-        (args.frontendImage !== undefined || args.staticFrontend !== undefined)),
-    "network.nat",
-    "none",
-    "leaves the services no way to pull quay.io/toucantoco images (and the Mongo CA init image from public.ecr.aws)",
-    'use nat "single" or "perAz", or mirror the images to ECR and give backendImage and frontendImage',
-  );
+  checkNoNat(checks, args);
   // The children's checks need the plan; with problems of its own found, they still run as far as they
   // can, so every problem is reported at once.
   const planAndCheckChildren = (): Plan => {
