@@ -8,6 +8,7 @@ export default tseslint.config(
       "dist/",
       ".cache/",
       ".scratch/",
+      "docs/api/",
       ".stryker-tmp/",
       "reports/",
       "**/*.js",

@@ -99,9 +99,15 @@ export interface CertificateArgs {
    * @default none: a record for every name
    */
   sharedValidationRecords?: Record<string, aws.route53.Record>;
-  /** Tags for every resource. */
+  /**
+   * Tags for every resource.
+   * @default no tags
+   */
   tags?: Record<string, string>;
-  /** Change any child resource's arguments. */
+  /**
+   * Change any child resource's arguments.
+   * @default none: the arguments as built
+   */
   transform?: {
     certificate?: Transform<aws.acm.CertificateArgs>;
     validationRecord?: Transform<aws.route53.RecordArgs>;

@@ -208,9 +208,15 @@ export interface LoadBalancerArgs {
    * @default none
    */
   dnsDependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
-  /** Tags for every resource. */
+  /**
+   * Tags for every resource.
+   * @default no tags
+   */
   tags?: Record<string, string>;
-  /** Change any child resource's arguments. */
+  /**
+   * Change any child resource's arguments.
+   * @default none: the arguments as built
+   */
   transform?: {
     loadBalancer?: Transform<aws.lb.LoadBalancerArgs>;
     securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;

@@ -58,6 +58,7 @@ export interface MongoClusterArgs {
   /**
    * VPC of the database. Required unless `engine` is `"external"`.
    * @example network.vpcId
+   * @default none (required unless `engine` is `"external"`)
    */
   vpcId?: pulumi.Input<string>;
   /**
@@ -65,6 +66,7 @@ export interface MongoClusterArgs {
    * known before deployment. `community` puts one member in each of the first three; `documentdb`
    * spreads its instances over all of them. Required unless `engine` is `"external"`.
    * @example network.privateSubnetIdList
+   * @default none (required unless `engine` is `"external"`)
    */
   subnetIds?: pulumi.Input<string>[];
   /**
@@ -79,6 +81,7 @@ export interface MongoClusterArgs {
    * The Availability Zone of each subnet, in the same order (a data volume must be created in its
    * member's AZ before the instance exists). Required with `subnetIds`.
    * @example ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+   * @default none (required with `subnetIds`)
    */
   availabilityZones?: pulumi.Input<string>[];
   /**
@@ -234,7 +237,10 @@ export interface MongoClusterArgs {
   readOnlyUser?: DocumentDbUser;
 
   // external
-  /** `external`: the connection strings (required). Pass secrets, e.g. `config.requireSecret(...)`. */
+  /**
+   * `external`: the connection strings (required). Pass secrets, e.g. `config.requireSecret(...)`.
+   * @default none (required with `external`)
+   */
   uris?: MongoClusterUris;
   /**
    * `external`: the CA certificate (PEM) the backend must trust, when the database's CA is private. The
@@ -248,12 +254,19 @@ export interface MongoClusterArgs {
    * `atlas`: the Atlas project, cluster and region settings (see {@link AtlasArgs}). `vpcId`,
    * `subnetIds` (where the PrivateLink interface endpoint goes) and `clientSecurityGroupIds` are used
    * as for the other engines. Atlas credentials come from the `mongodbatlas` provider's config.
+   * @default none (required with `atlas`)
    */
   atlas?: AtlasArgs;
 
-  /** Tags for every resource. */
+  /**
+   * Tags for every resource.
+   * @default no tags
+   */
   tags?: Record<string, string>;
-  /** Change any child resource's arguments (only the children of the chosen engine). */
+  /**
+   * Change any child resource's arguments (only the children of the chosen engine).
+   * @default none: the arguments as built
+   */
   transform?: {
     /** `community`, `documentdb` */
     securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;

@@ -416,15 +416,25 @@ export interface MonitoredResources {
 }
 
 export interface MonitoringArgs {
-  /** An existing SNS topic the alarms notify (then no topic is created). */
+  /**
+   * An existing SNS topic the alarms notify (then no topic is created).
+   * @default none: a topic is created
+   */
   topicArn?: string;
-  /** Email addresses subscribed to the created topic (each confirms by email). */
+  /**
+   * Email addresses subscribed to the created topic (each confirms by email).
+   * @default none
+   */
   emails?: string[];
-  /** HTTPS endpoints subscribed to the created topic (PagerDuty, Opsgenie, a chat webhook...). */
+  /**
+   * HTTPS endpoints subscribed to the created topic (PagerDuty, Opsgenie, a chat webhook...).
+   * @default none
+   */
   httpsEndpoints?: string[];
   /**
    * With `topicArn` outside us-east-1 and a CloudFront distribution: the us-east-1 topic its alarm notifies
    * (an alarm notifies topics of its own region only).
+   * @default none (required in that case; without `topicArn`, a us-east-1 topic is created)
    */
   usEast1TopicArn?: string;
   /** A customer-managed KMS key for the created topic. @default not encrypted with a customer key */
@@ -433,7 +443,14 @@ export interface MonitoringArgs {
   thresholds?: Partial<Record<AlarmKind, number>>;
   /** The dashboard (one per stack). @default true */
   dashboard?: boolean;
+  /**
+   * The resources to watch: each alarm is created for the ones given.
+   */
   resources: MonitoredResources;
+  /**
+   * Tags for every resource.
+   * @default no tags
+   */
   tags?: Record<string, string>;
 }
 

@@ -136,9 +136,15 @@ export interface NetworkArgs {
    * @default a new VPC is built
    */
   existing?: ExistingNetwork;
-  /** Tags for every resource. */
+  /**
+   * Tags for every resource.
+   * @default no tags
+   */
   tags?: Record<string, string>;
-  /** Change any child resource's arguments. */
+  /**
+   * Change any child resource's arguments.
+   * @default none: the arguments as built
+   */
   transform?: {
     vpc?: Transform<aws.ec2.VpcArgs>;
     subnet?: Transform<aws.ec2.SubnetArgs>;

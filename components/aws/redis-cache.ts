@@ -75,6 +75,7 @@ export interface RedisCacheArgs {
   /**
    * VPC of the cache. Required unless `existing` is set (then it is ignored).
    * @example network.vpcId
+   * @default none (required unless `existing` is set)
    */
   vpcId?: pulumi.Input<string>;
   /**
@@ -83,6 +84,7 @@ export interface RedisCacheArgs {
    * one Output, e.g. another stack's list (checked with the same message once known).
    * Required unless `existing` is set (then it is ignored).
    * @example network.privateSubnetIdList
+   * @default none (required unless `existing` is set)
    */
   subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
@@ -190,9 +192,15 @@ export interface RedisCacheArgs {
    * @default true
    */
   protect?: boolean;
-  /** Tags for every resource. */
+  /**
+   * Tags for every resource.
+   * @default no tags
+   */
   tags?: Record<string, string>;
-  /** Change any child resource's arguments. */
+  /**
+   * Change any child resource's arguments.
+   * @default none: the arguments as built
+   */
   transform?: {
     subnetGroup?: Transform<aws.elasticache.SubnetGroupArgs>;
     securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;

@@ -95,6 +95,7 @@ export interface SharedStorageArgs {
   /**
    * VPC of the mount targets. Required unless `existing` is set (then it is ignored).
    * @example network.vpcId
+   * @default none (required unless `existing` is set)
    */
   vpcId?: pulumi.Input<string>;
   /**
@@ -102,6 +103,7 @@ export interface SharedStorageArgs {
    * (EFS allows one mount target per AZ) and every AZ the tasks run in. A plain array: its length is known
    * before deployment. Required unless `existing` is set (then it is ignored).
    * @example network.privateSubnetIdList
+   * @default none (required unless `existing` is set)
    */
   subnetIds?: pulumi.Input<string>[];
   /**
@@ -151,7 +153,10 @@ export interface SharedStorageArgs {
    * @default "elastic"
    */
   throughputMode?: ThroughputMode;
-  /** MiB/s for `provisioned` throughput. Required with it, refused otherwise. */
+  /**
+   * MiB/s for `provisioned` throughput. Required with it, refused otherwise.
+   * @default none (required with `provisioned` throughput)
+   */
   provisionedThroughputInMibps?: number;
   /**
    * KMS key (ARN) encrypting the file system.
@@ -186,9 +191,15 @@ export interface SharedStorageArgs {
    * @default true
    */
   protect?: boolean;
-  /** Tags for every resource. */
+  /**
+   * Tags for every resource.
+   * @default no tags
+   */
   tags?: Record<string, string>;
-  /** Change any child resource's arguments. */
+  /**
+   * Change any child resource's arguments.
+   * @default none: the arguments as built
+   */
   transform?: {
     fileSystem?: Transform<aws.efs.FileSystemArgs>;
     securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;

@@ -192,6 +192,7 @@ export interface StaticFrontendArgs {
   /**
    * The backend's public URL when it has its own name (without `api`).
    * @example "https://toucan-api.example.com"
+   * @default none (required unless `api` is set, which derives it)
    */
   apiBaseRoute?: string;
   /**
@@ -244,9 +245,15 @@ export interface StaticFrontendArgs {
    * @default true
    */
   protect?: boolean;
-  /** Tags for every resource that takes them. */
+  /**
+   * Tags for every resource that takes them.
+   * @default no tags
+   */
   tags?: Record<string, string>;
-  /** Change any child resource's arguments. */
+  /**
+   * Change any child resource's arguments.
+   * @default none: the arguments as built
+   */
   transform?: {
     bucket?: Transform<aws.s3.BucketArgs>;
     distribution?: Transform<aws.cloudfront.DistributionArgs>;

@@ -378,7 +378,10 @@ export interface ToucanServiceArgs {
    * @default false
    */
   protect?: boolean;
-  /** Change any child resource's arguments. */
+  /**
+   * Change any child resource's arguments.
+   * @default none: the arguments as built
+   */
   transform?: {
     taskDefinition?: Transform<aws.ecs.TaskDefinitionArgs>;
     service?: Transform<aws.ecs.ServiceArgs>;

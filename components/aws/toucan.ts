@@ -90,9 +90,15 @@ export interface TierArgs {
    * @default 2
    */
   desiredCount?: number;
-  /** Extra plain environment variables (never credentials: use `secrets`). */
+  /**
+   * Extra plain environment variables (never credentials: use `secrets`).
+   * @default none
+   */
   environment?: Record<string, pulumi.Input<string>>;
-  /** Extra secrets: environment variable name -> Secrets Manager secret ARN. */
+  /**
+   * Extra secrets: environment variable name -> Secrets Manager secret ARN.
+   * @default none
+   */
   secrets?: Record<string, pulumi.Input<string>>;
 }
 
@@ -105,9 +111,13 @@ export interface BackendArgs extends TierArgs {
   /**
    * Connectors whose dependencies the backend installs at start (`TOUCAN_EXTRA_CONNECTORS`).
    * @example ["azure_mssql", "oracle"]
+   * @default none (`TOUCAN_EXTRA_CONNECTORS` unset)
    */
   extraConnectors?: string[];
-  /** Small apps that keep the old augment syntax (`TOUCAN_OLD_AUGMENT_WHITELIST`). */
+  /**
+   * Small apps that keep the old augment syntax (`TOUCAN_OLD_AUGMENT_WHITELIST`).
+   * @default none (`TOUCAN_OLD_AUGMENT_WHITELIST` unset)
+   */
   oldAugmentWhitelist?: string[];
   /**
    * The environment variable names under which the backend receives Redis. The vendor does not
@@ -155,11 +165,27 @@ export interface ScreenshotArgs {
    * @default 80
    */
   port?: number;
+  /**
+   * Fargate CPU units.
+   * @default 1024 (1 vCPU)
+   */
   cpu?: number;
+  /**
+   * Memory in MiB.
+   * @default 2048
+   */
   memory?: number;
   /** @default 2 */
   desiredCount?: number;
+  /**
+   * Extra plain environment variables (never credentials: use `secrets`).
+   * @default none
+   */
   environment?: Record<string, pulumi.Input<string>>;
+  /**
+   * Extra secrets: environment variable name -> Secrets Manager secret ARN.
+   * @default none
+   */
   secrets?: Record<string, pulumi.Input<string>>;
 }
 
@@ -184,9 +210,13 @@ export interface ToucanArgs extends ToucanVersionArgs {
   /**
    * Route 53 hosted zone of the names: validates the certificate and gets alias records.
    * Required unless `certificateArn` is given (and then no DNS record is created).
+   * @default none (then `certificateArn` is required)
    */
   zoneId?: pulumi.Input<string>;
-  /** An existing ACM certificate (in the stack's region) instead of a DNS-validated one. */
+  /**
+   * An existing ACM certificate (in the stack's region) instead of a DNS-validated one.
+   * @default none: a DNS-validated certificate for the names, in `zoneId`
+   */
   certificateArn?: pulumi.Input<string>;
   /**
    * The names the existing certificate covers, so the component can check they cover the Toucan names.
@@ -196,17 +226,29 @@ export interface ToucanArgs extends ToucanVersionArgs {
 
   /** Network settings, or an existing Network component. @default a new 3-AZ VPC with a NAT per AZ */
   network?: NetworkArgs | Network;
-  /** Mongo settings (the network, clients and protection are filled in), or an existing MongoCluster. */
+  /**
+   * Mongo settings (the network, clients and protection are filled in), or an existing MongoCluster.
+   * @default a `community` replica set with the defaults of {@link MongoClusterArgs}
+   */
   mongo?:
     | Omit<MongoClusterArgs, "vpcId" | "subnetIds" | "availabilityZones" | "clientSecurityGroupIds">
     | MongoCluster;
-  /** Redis settings, or an existing RedisCache. */
+  /**
+   * Redis settings, or an existing RedisCache.
+   * @default a new RedisCache with the defaults of {@link RedisCacheArgs}
+   */
   redis?: Omit<RedisCacheArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds"> | RedisCache;
-  /** Shared storage settings, or an existing SharedStorage. */
+  /**
+   * Shared storage settings, or an existing SharedStorage.
+   * @default a new SharedStorage with the defaults of {@link SharedStorageArgs}
+   */
   storage?:
     | Omit<SharedStorageArgs, "vpcId" | "subnetIds" | "clientSecurityGroupIds" | "clientRoleArns">
     | SharedStorage;
-  /** Load balancer settings. */
+  /**
+   * Load balancer settings.
+   * @default one `shared` load balancer with the defaults below
+   */
   loadBalancer?: Pick<
     LoadBalancerArgs,
     "idleTimeoutSeconds" | "ingressCidrs" | "sslPolicy" | "deletionProtection" | "accessLogs"
@@ -227,9 +269,15 @@ export interface ToucanArgs extends ToucanVersionArgs {
   };
   /** An existing ECS cluster. @default one is created, with Container Insights */
   cluster?: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
-  /** Backend tier. */
+  /**
+   * Backend tier.
+   * @default each setting's own default (see {@link BackendArgs})
+   */
   backend?: BackendArgs;
-  /** Frontend tier (containers behind the load balancer). */
+  /**
+   * Frontend tier (containers behind the load balancer).
+   * @default each setting's own default (see {@link TierArgs})
+   */
   frontend?: TierArgs;
   /**
    * Serve the frontend's static files from S3 through CloudFront instead of frontend containers
@@ -238,7 +286,10 @@ export interface ToucanArgs extends ToucanVersionArgs {
    * @default frontend containers
    */
   staticFrontend?: StaticFrontendSettings;
-  /** An optional screenshot service. */
+  /**
+   * An optional screenshot service.
+   * @default none: no screenshot service
+   */
   screenshot?: ScreenshotArgs;
   /**
    * The images of the backend's init containers: `mongoCa` writes the Mongo CA file (needs `sh`,
@@ -313,6 +364,7 @@ export interface ToucanArgs extends ToucanVersionArgs {
   flowLogs?: FlowLogsArgs;
   /**
    * Private registry credentials (a Secrets Manager secret with `username` and `password`) for custom images.
+   * @default none: public images
    */
   registryCredentialsSecretArn?: pulumi.Input<string>;
   /**
@@ -320,7 +372,10 @@ export interface ToucanArgs extends ToucanVersionArgs {
    * @default true
    */
   protect?: boolean;
-  /** Tags for every resource that takes tags, the children's included. */
+  /**
+   * Tags for every resource that takes tags, the children's included.
+   * @default no tags
+   */
   tags?: Record<string, string>;
   /**
    * A function run on every resource the topology creates (the children's included: network, load balancer,
