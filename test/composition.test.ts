@@ -361,3 +361,54 @@ describe("Composition: child components take another stack's subnet lists", func
     });
   }
 });
+
+describe("Composition: KMS keys from another stack's outputs", function () {
+  this.timeout(30_000);
+  const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const OTHER_REGION = KEY.replace("us-east-1", "eu-west-1");
+  const options = { config: { "aws:region": "us-east-1" } };
+  const cases: {
+    argument: string;
+    args: (key: pulumi.Input<string>) => Partial<ToucanArgs>;
+    received: (r: Recording) => unknown;
+    bad: string;
+  }[] = [
+    {
+      argument: "backups.kmsKeyArn",
+      args: (key) => ({ backups: { kmsKeyArn: key } }),
+      received: (r) => r.one("aws:backup/vault:Vault").inputs.kmsKeyArn,
+      bad: OTHER_REGION,
+    },
+    {
+      argument: "flowLogs.kmsKeyArn",
+      args: (key) => ({ flowLogs: { destination: "cloudWatch", kmsKeyArn: key } }),
+      received: (r) => r.one("aws:cloudwatch/logGroup:LogGroup", "t-flow-logs").inputs.kmsKeyId,
+      bad: "alias/flow-logs",
+    },
+    {
+      argument: "monitoring.kmsKeyArn",
+      args: (key) => ({ monitoring: { emails: ["ops@example.com"], kmsKeyArn: key } }),
+      received: (r) => r.one("aws:sns/topic:Topic").inputs.kmsMasterKeyId,
+      bad: "1234abcd-12ab-34cd-56ef-1234567890ab",
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.argument}: an Output reaches AWS as given`, async () => {
+      const { recording } = await record(
+        () => new Toucan("t", { ...BASE, ...c.args(pulumi.output(KEY)) }),
+        options,
+      );
+      assert.equal(c.received(recording), KEY);
+    });
+    it(`${c.argument}: a bad key arriving as an Output fails with the plain key's message`, async () => {
+      const { error } = await recordFailure(() => new Toucan("t", { ...BASE, ...c.args(c.bad) }), options);
+      assert.ok(error instanceof ToucanArgumentError, String(error));
+      const expected = error.errors.find((e) => e.argument.endsWith("kmsKeyArn"));
+      assert.ok(expected, error.message);
+      await assert.rejects(
+        record(() => new Toucan("t", { ...BASE, ...c.args(pulumi.output(c.bad)) }), options),
+        (err: Error) => err.message.includes(expected.message),
+      );
+    });
+  }
+});

@@ -2,11 +2,25 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
+import { checkedWhenKnown } from "./region";
 
 const COMPONENT = "toucan:aws:Backups";
 const BACKUP_VAULT_ARN =
   /^arn:aws[a-z-]*:backup:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):backup-vault:[A-Za-z0-9_.-]{2,50}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):(key|alias)\/.+$/;
+
+/** What is wrong with the vault's key, before anything registers or once another stack's ARN is known. */
+function vaultKeyProblem(arn: string, region: string | undefined): string | undefined {
+  const key = KMS_KEY_ARN.exec(arn);
+  if (key === null) return "is not a KMS key ARN";
+  if (region !== undefined && key[1] !== region)
+    return `is a key of ${key[1]}, and a vault in ${region} can only use a key of its own region`;
+  return undefined;
+}
+
+function vaultKeyFix(region: string | undefined): string {
+  return `give the ARN of a key of ${region ?? "the stack's region"}, e.g. "arn:aws:kms:${region ?? "eu-west-1"}:123456789012:key/1234abcd-..."`;
+}
 
 export interface BackupsArgs {
   /**
@@ -30,10 +44,11 @@ export interface BackupsArgs {
   scheduleTimezone?: string;
   /**
    * A customer-managed KMS key (ARN, in the stack's region) for the vault. EBS snapshots keep their
-   * volume's key; the vault's key encrypts the resources AWS Backup fully manages (EFS).
+   * volume's key; the vault's key encrypts the resources AWS Backup fully manages (EFS). An Output (another
+   * stack's key) is checked with the same messages once known, before the vault is created.
    * @default the AWS managed key `aws/backup`
    */
-  kmsKeyArn?: string;
+  kmsKeyArn?: pulumi.Input<string>;
   /**
    * Lock the vault (AWS Backup Vault Lock): recovery points cannot be deleted before `minRetentionDays`,
    * not even by an administrator. With `changeableForDays` the lock becomes immutable (compliance mode)
@@ -105,23 +120,7 @@ export function validateBackupsArgs(name: string, args: BackupsArgs): Settings {
     'use e.g. "cron(0 3 * * ? *)"',
   );
   const region = args.region ?? aws.config.region;
-  if (args.kmsKeyArn !== undefined) {
-    const key = KMS_KEY_ARN.exec(args.kmsKeyArn);
-    checks.require(
-      key !== null,
-      "kmsKeyArn",
-      args.kmsKeyArn,
-      "is not a KMS key ARN",
-      'give the key\'s ARN, e.g. "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-..."',
-    );
-    checks.require(
-      key === null || region === undefined || key[1] === region,
-      "kmsKeyArn",
-      args.kmsKeyArn,
-      `is a key of ${key?.[1]}, and a vault in ${region} can only use a key of its own region`,
-      `give a key of ${region}`,
-    );
-  }
+  checks.id("kmsKeyArn", args.kmsKeyArn, (arn) => vaultKeyProblem(arn, region), vaultKeyFix(region));
   const lock = args.vaultLock;
   if (lock) {
     checks.require(
@@ -203,11 +202,23 @@ export class Backups extends pulumi.ComponentResource {
   constructor(name: string, args: BackupsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const s = validateBackupsArgs(name, args);
     super(COMPONENT, name, {}, opts);
+    const region = args.region ?? aws.config.region;
     const vault = new aws.backup.Vault(
       ...applyTransform(
         args.transform?.vault,
         `${name}-vault`,
-        { kmsKeyArn: args.kmsKeyArn, forceDestroy: !s.protect, tags: s.tags },
+        {
+          kmsKeyArn:
+            args.kmsKeyArn === undefined
+              ? undefined
+              : checkedWhenKnown(
+                  args.kmsKeyArn,
+                  { component: `Backups "${name}"`, argument: "kmsKeyArn", fix: vaultKeyFix(region) },
+                  (arn) => vaultKeyProblem(arn, region),
+                ),
+          forceDestroy: !s.protect,
+          tags: s.tags,
+        },
         { parent: this, protect: s.protect },
       ),
     );

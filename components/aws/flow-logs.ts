@@ -1,9 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks } from "../core/errors";
+import { checkedWhenKnown } from "./region";
 
 const S3_BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:(key|alias)\/.+$/;
+const KEY_FIX = "give arn:aws:kms:<region>:<account>:key/<id>";
+
+/** What is wrong with the log group's key, before anything registers or once another stack's ARN is known. */
+function keyProblem(arn: string): string | undefined {
+  return KMS_KEY_ARN.test(arn) ? undefined : "is not a KMS key ARN";
+}
+
 const RETENTION_DAYS = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
@@ -16,8 +24,12 @@ export interface FlowLogsArgs {
   bucketArn?: string;
   /** With `cloudWatch`: days the log group keeps them. @default 30 */
   retentionDays?: number;
-  /** With `cloudWatch`: a customer-managed key (ARN) for the log group. @default CloudWatch Logs' own */
-  kmsKeyArn?: string;
+  /**
+   * With `cloudWatch`: a customer-managed key (ARN) for the log group. An Output (another stack's key) is
+   * checked with the same message once known, before the log group is created.
+   * @default CloudWatch Logs' own
+   */
+  kmsKeyArn?: pulumi.Input<string>;
 }
 
 export function validateFlowLogsArgs(component: string, args: FlowLogsArgs): void {
@@ -43,13 +55,7 @@ export function validateFlowLogsArgs(component: string, args: FlowLogsArgs): voi
     "is not one of CloudWatch Logs' retention values",
     `use one of ${RETENTION_DAYS.join(", ")}`,
   );
-  checks.require(
-    args.kmsKeyArn === undefined || KMS_KEY_ARN.test(args.kmsKeyArn),
-    "flowLogs.kmsKeyArn",
-    args.kmsKeyArn,
-    "is not a KMS key ARN",
-    "give arn:aws:kms:<region>:<account>:key/<id>",
-  );
+  checks.id("flowLogs.kmsKeyArn", args.kmsKeyArn, keyProblem, KEY_FIX);
   checks.throwIfAny();
 }
 
@@ -73,7 +79,15 @@ export function createFlowLogs(
     `${name}-flow-logs`,
     {
       retentionInDays: args.retentionDays ?? 30,
-      ...(args.kmsKeyArn !== undefined ? { kmsKeyId: args.kmsKeyArn } : {}),
+      ...(args.kmsKeyArn !== undefined
+        ? {
+            kmsKeyId: checkedWhenKnown(
+              args.kmsKeyArn,
+              { component: `Toucan "${name}"`, argument: "flowLogs.kmsKeyArn", fix: KEY_FIX },
+              keyProblem,
+            ),
+          }
+        : {}),
       tags,
     },
     opts,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks } from "../core/errors";
+import { checkedWhenKnown } from "./region";
 import {
   MONGO_METRICS_NAMESPACE,
   mongoMetricsInstallCommands,
@@ -10,6 +11,12 @@ import {
 const COMPONENT = "toucan:aws:Monitoring";
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:(key|alias)\/.+$/;
+const TOPIC_KEY_FIX = "give arn:aws:kms:<region>:<account>:key/<id>";
+
+/** What is wrong with the topic's key, before anything registers or once another stack's ARN is known. */
+function topicKeyProblem(arn: string): string | undefined {
+  return KMS_KEY_ARN.test(arn) ? undefined : "is not a KMS key ARN";
+}
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 type Statistic = "Average" | "Sum" | "Maximum" | "Minimum";
@@ -437,8 +444,12 @@ export interface MonitoringArgs {
    * @default none (required in that case; without `topicArn`, a us-east-1 topic is created)
    */
   usEast1TopicArn?: string;
-  /** A customer-managed KMS key for the created topic. @default not encrypted with a customer key */
-  kmsKeyArn?: string;
+  /**
+   * A customer-managed KMS key (ARN) for the created topic. An Output (another stack's key) is checked with
+   * the same message once known, before the topic is created.
+   * @default not encrypted with a customer key
+   */
+  kmsKeyArn?: pulumi.Input<string>;
   /** Overrides of the default thresholds, per alarm kind (see `ALARM_SPECS`). */
   thresholds?: Partial<Record<AlarmKind, number>>;
   /** The dashboard (one per stack). @default true */
@@ -479,13 +490,7 @@ export function validateMonitoringArgs(name: string, args: MonitoringArgs) {
     "is an existing topic: subscriptions and its key are managed where it was made",
     "remove `emails`, `httpsEndpoints` and `kmsKeyArn`, or `topicArn`",
   );
-  checks.require(
-    args.kmsKeyArn === undefined || KMS_KEY_ARN.test(args.kmsKeyArn),
-    "kmsKeyArn",
-    args.kmsKeyArn,
-    "is not a KMS key ARN",
-    "give arn:aws:kms:<region>:<account>:key/<id>",
-  );
+  checks.id("kmsKeyArn", args.kmsKeyArn, topicKeyProblem, TOPIC_KEY_FIX);
   checks.require(
     args.usEast1TopicArn === undefined ||
       (SNS_TOPIC_ARN.test(args.usEast1TopicArn) && args.usEast1TopicArn.split(":")[3] === "us-east-1"),
@@ -661,7 +666,15 @@ export class Monitoring extends pulumi.ComponentResource {
       logicalName,
       {
         displayName: "Toucan alarms",
-        ...(args.kmsKeyArn ? { kmsMasterKeyId: args.kmsKeyArn } : {}),
+        ...(args.kmsKeyArn
+          ? {
+              kmsMasterKeyId: checkedWhenKnown(
+                args.kmsKeyArn,
+                { component: `Monitoring "${this.name}"`, argument: "kmsKeyArn", fix: TOPIC_KEY_FIX },
+                topicKeyProblem,
+              ),
+            }
+          : {}),
         tags: this.tags,
       },
       opts,
