@@ -44,6 +44,7 @@ function runSourced(
   commands: string,
   env: Record<string, string> = {},
   member: MongoMemberBootstrap = MEMBER,
+  stubs: Record<string, string> = {},
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mongo-user-data-"));
   try {
@@ -59,13 +60,15 @@ function runSourced(
     fs.writeFileSync(path.join(bin, "uname"), '#!/bin/bash\necho "${UNAME_M:-x86_64}"\n', { mode: 0o755 });
     fs.writeFileSync(path.join(bin, "sleep"), '#!/bin/bash\necho "$1" >>"$STUB/sleeps"\n', { mode: 0o755 });
     fs.writeFileSync(path.join(bin, "chown"), "#!/bin/bash\n", { mode: 0o755 });
+    for (const [name, body] of Object.entries(stubs))
+      fs.writeFileSync(path.join(bin, name), body, { mode: 0o755 });
     const script = path.join(dir, "member.sh");
     fs.writeFileSync(script, renderMongoUserData(member), { mode: 0o755 });
     const run = spawnSync(
       "bash",
       [
         "-c",
-        `source "${script}"; YUM_REPOS_DIR="${dir}"; DNF_CONF="${dir}/dnf.conf"; RPM_DIR="${dir}/rpms"; touch "$DNF_CONF"; ${commands}`,
+        `SCRIPT="${script}"; source "$SCRIPT"; YUM_REPOS_DIR="${dir}"; DNF_CONF="${dir}/dnf.conf"; RPM_DIR="${dir}/rpms"; touch "$DNF_CONF"; ${commands}`,
       ],
       {
         encoding: "utf8",
@@ -214,5 +217,67 @@ describe("Mongo member bootstrap with MongoDB's RPMs in a private bucket (bash, 
       () => renderMongoUserData({ ...FROM_BUCKET, packagesS3: "https://acme-mirror.s3.amazonaws.com/x" }),
       /bad packages location/,
     );
+  });
+});
+
+/** The data volume: mounted or not, a file system of $STUB/fs-size bytes on a volume of $STUB/volume-size. */
+const VOLUME_STUBS = {
+  mountpoint: "#!/bin/bash\n[[ -f $STUB/mounted && ${@: -1} == /var/lib/mongo ]]\n",
+  df: '#!/bin/bash\necho "     1B-blocks"\ncat "$STUB/fs-size"\n',
+  xfs_growfs: '#!/bin/bash\necho "xfs_growfs $*" >>"$STUB/calls"\ncp "$STUB/volume-size" "$STUB/fs-size"\n',
+};
+
+describe("Mongo data volume growth (bash, stub xfs_growfs)", function () {
+  this.timeout(20_000);
+  const GIB = 1024 ** 3;
+
+  function grow(setup: { mounted: boolean; fsBytes: number; volumeBytes: number }) {
+    const prepare = [
+      setup.mounted ? 'touch "$STUB/mounted"' : "",
+      `echo ${setup.fsBytes} >"$STUB/fs-size"`,
+      `echo ${setup.volumeBytes} >"$STUB/volume-size"`,
+    ]
+      .filter((c) => c !== "")
+      .join("; ");
+    // As the timer runs it: the installed script with the `grow` argument.
+    return runSourced(`${prepare}; bash "$SCRIPT" grow`, {}, MEMBER, VOLUME_STUBS);
+  }
+
+  it("GIVEN mongoVolumeSizeGiB raised from 100 to 200 (EBS grew the volume) THEN the mounted XFS grows online to it", () => {
+    const run = grow({ mounted: true, fsBytes: 100 * GIB, volumeBytes: 200 * GIB });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.calls, "xfs_growfs -d /var/lib/mongo\n");
+    assert.match(
+      run.stderr,
+      new RegExp(`grew the file system of /var/lib/mongo from ${100 * GIB} to ${200 * GIB} bytes`),
+    );
+  });
+
+  it("GIVEN the same size THEN nothing is logged", () => {
+    const run = grow({ mounted: true, fsBytes: 100 * GIB, volumeBytes: 100 * GIB });
+    assert.equal(run.status, 0, run.stderr);
+    assert.doesNotMatch(run.stderr, /grew/);
+  });
+
+  it("GIVEN the volume not mounted (mongod not prepared yet) THEN it touches nothing", () => {
+    const run = grow({ mounted: false, fsBytes: 100 * GIB, volumeBytes: 200 * GIB });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.calls, "");
+  });
+
+  it("THEN a systemd timer runs it every 5 minutes, and every start of mongod grows it first", () => {
+    const script = renderMongoUserData(MEMBER);
+    const unit = (file: string) => {
+      const start = script.indexOf(`cat >/etc/systemd/system/${file} <<EOF\n`);
+      assert.ok(start >= 0, `${file} is not written`);
+      const body = script.slice(script.indexOf("\n", start) + 1);
+      return body.slice(0, body.indexOf("\nEOF\n"));
+    };
+    assert.match(unit("toucan-mongo-grow.service"), /^Type=oneshot$/m);
+    assert.match(unit("toucan-mongo-grow.service"), /^ExecStart=\$SELF grow$/m);
+    assert.match(unit("toucan-mongo-grow.timer"), /^OnUnitActiveSec=5min$/m);
+    assert.match(unit("toucan-mongo-grow.timer"), /^WantedBy=timers.target$/m);
+    assert.match(script, /^ {2}systemctl enable --now toucan-mongo-grow.timer$/m);
+    assert.match(script, /^prepare\(\) \{\n {2}mount_data_volume\n {2}grow_data_volume\n/m);
   });
 });

@@ -130,7 +130,9 @@ export interface MongoClusterArgs {
    */
   instanceType?: string;
   /**
-   * `community`: size of each member's data volume (gp3, encrypted), in GiB. It can grow later in place.
+   * `community`: size of each member's data volume (gp3, encrypted), in GiB. It can grow later in place:
+   * EBS enlarges the volume online and each member grows its file system within 5 minutes (a timer).
+   * EBS waits 6 hours between two modifications of a volume, and never shrinks one.
    * @default 50
    */
   volumeSizeGiB?: number;

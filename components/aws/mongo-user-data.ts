@@ -12,7 +12,9 @@
  *    keyfile and certificates;
  * 4. on the first member only: once every member answers, initiates the replica set (only if no
  *    member reports one), creates the admin user through the localhost exception, adds the other
- *    members and creates or updates the read/write and read-only users.
+ *    members and creates or updates the read/write and read-only users;
+ * 5. a systemd timer grows the data file system to its volume's size every 5 minutes (`mongoVolumeSizeGiB`
+ *    raised: EBS grows the volume in place, the file system follows online).
  */
 
 /** Secrets Manager ARNs of the users' passwords and their names (first member only). */
@@ -233,9 +235,21 @@ mount_data_volume() {
   chmod 0750 "$DATA_DIR"
 }
 
+# Grows the data file system online to its volume's size once mongoVolumeSizeGiB was raised (EBS grows
+# the volume in place; xfs_growfs changes nothing when they already match). Run by a timer.
+grow_data_volume() {
+  local before after
+  mountpoint -q "$DATA_DIR" || return 0
+  before=$(df -B1 --output=size "$DATA_DIR" | tail -n 1)
+  xfs_growfs -d "$DATA_DIR" >/dev/null || die "cannot grow the file system of $DATA_DIR"
+  after=$(df -B1 --output=size "$DATA_DIR" | tail -n 1)
+  if ((after > before)); then log "grew the file system of $DATA_DIR from $before to $after bytes"; fi
+}
+
 # Runs as root before every start of mongod (systemd drop-in).
 prepare() {
   mount_data_volume
+  grow_data_volume
   install -d -m 0750 -o root -g mongod "$TLS_DIR"
   write_secret "$KEYFILE_SECRET" "$TLS_DIR/keyfile"
   write_secret "$CA_SECRET" "$TLS_DIR/ca.pem"
@@ -322,8 +336,25 @@ EOF
 ExecStartPre=+$SELF prepare
 TimeoutStartSec=45min
 EOF
+  cat >/etc/systemd/system/toucan-mongo-grow.service <<EOF
+[Unit]
+Description=Grow the MongoDB data file system to its EBS volume's size
+[Service]
+Type=oneshot
+ExecStart=$SELF grow
+EOF
+  cat >/etc/systemd/system/toucan-mongo-grow.timer <<EOF
+[Unit]
+Description=Grow the MongoDB data file system after its volume was enlarged
+[Timer]
+OnBootSec=5min
+OnUnitActiveSec=5min
+[Install]
+WantedBy=timers.target
+EOF
   systemctl daemon-reload
   systemctl enable mongod
+  systemctl enable --now toucan-mongo-grow.timer
 }
 
 # mongo_eval HOST JAVASCRIPT: one member, directly, over TLS checked against the cluster CA.
@@ -427,7 +458,8 @@ bootstrap() {
 case "\${1:-bootstrap}" in
   bootstrap) bootstrap ;;
   prepare) prepare ;;
-  *) die "usage: $0 [bootstrap|prepare]" ;;
+  grow) grow_data_volume ;;
+  *) die "usage: $0 [bootstrap|prepare|grow]" ;;
 esac
 `;
 }
