@@ -2,6 +2,8 @@ import * as assert from "assert";
 import * as vm from "vm";
 import {
   CLOUDFRONT_FUNCTION_MAX_BYTES,
+  CLOUDFRONT_FUNCTION_RUNTIME,
+  SPA_FALLBACK_FUNCTION_CODE,
   STRIP_API_PREFIX_FUNCTION_CODE,
   stripPrefixFunctionCode,
 } from "../components/static/cloudfront-function";
@@ -109,5 +111,40 @@ describe("static: CloudFront function stripping /_api", () => {
     for (const bad of ["_api", "/_api/", "/", "/a b", '/a"b']) {
       assert.throws(() => stripPrefixFunctionCode(bad), /must start with "\/"/);
     }
+  });
+});
+
+describe("static: CloudFront function serving index.html for app routes", () => {
+  const handler = load(SPA_FALLBACK_FUNCTION_CODE);
+
+  const cases: Array<[string, string]> = [
+    ["/", "/index.html"],
+    ["/my-app", "/index.html"],
+    ["/my-app/stories/", "/index.html"],
+    ["/scripts/tc-params.js", "/scripts/tc-params.js"],
+    ["/favicon.ico", "/favicon.ico"],
+    ["/v1.2/app", "/index.html"],
+  ];
+  for (const [uri, expected] of cases) {
+    it(`rewrites ${uri} to ${expected}, nothing else`, () => {
+      const event = viewerRequest(uri, { x: { value: "1" } }) as { request: ViewerRequest };
+      const request = handler(event);
+      assert.strictEqual(request.uri, expected);
+      assert.deepStrictEqual(request.querystring, { x: { value: "1" } });
+      assert.strictEqual(request.headers.authorization.value, "Bearer eyJhbGciOi.secret.token");
+    });
+  }
+
+  it("declares the cloudfront-js-2.0 runtime (aws.cloudfront.Function `runtime`)", () => {
+    assert.strictEqual(CLOUDFRONT_FUNCTION_RUNTIME, "cloudfront-js-2.0");
+  });
+
+  it("names a prefix that does not start at the root and the rule it breaks", () => {
+    assert.throws(
+      () => stripPrefixFunctionCode("x/_api"),
+      (e: Error) =>
+        e.message ===
+        'API path prefix "x/_api" must start with "/", have no trailing slash and use only letters, digits and . _ ~ - (e.g. "/_api")',
+    );
   });
 });
