@@ -13,6 +13,7 @@ import {
   requireArgs,
 } from "../components/core/errors";
 import { mongoUri, mongoUriHosts, srvConnectionString } from "../components/core/mongo-uri";
+import { validateSsoProviders } from "../components/core/sso";
 
 const error = (value: unknown, problem = "is not a port number") =>
   new ToucanArgumentError("C", "port", value, problem, "give 1-65535").message;
@@ -181,4 +182,34 @@ describe("MongoDB strings at their edges (MongoDB's connection string format)", 
       );
     });
   }
+});
+
+describe("SSO providers that are right", () => {
+  it("accepts one SAML2 provider with its IdP and one OIDC provider with its discovery values", () => {
+    const checks = new ArgumentChecks("SingleSignOn");
+    const providers = [
+      {
+        id: "okta",
+        type: "SAML2",
+        saml: {
+          entityId: "http://www.okta.com/exk1",
+          singleSignOnUrl: "https://o.example.com/sso",
+          x509cert: "MIIB",
+        },
+      },
+      {
+        id: "google_openid_connect",
+        type: "OIDC",
+        oidc: {
+          issuer: "https://accounts.google.com",
+          authorizationEndpoint: "https://accounts.google.com/o/oauth2/v2/auth",
+          tokenEndpoint: "https://oauth2.googleapis.com/token",
+          userinfoEndpoint: "https://openidconnect.googleapis.com/v1/userinfo",
+          jwksUri: "https://www.googleapis.com/oauth2/v3/certs",
+        },
+      },
+    ];
+    assert.deepEqual(validateSsoProviders(checks, "sso.providers", providers), providers);
+    assert.equal(checks.ok, true, checks.error()?.message);
+  });
 });
