@@ -248,6 +248,12 @@ export function toucanArgsFromConfig(
     sameDomain: config.bool("sameDomain"),
     zoneId: config.str("zoneId"),
     certificateArn: config.str("certificateArn"),
+    backendImage: config.str("backendImage"),
+    frontendImage: config.str("frontendImage"),
+    initImages: { mongoCa: config.str("mongoCaImage"), mongoReady: config.str("mongoReadyImage") },
+    ...(config.str("toolboxImage") !== undefined || config.str("awsCliImage") !== undefined
+      ? { toolbox: { image: config.str("toolboxImage"), awsCliImage: config.str("awsCliImage") } }
+      : {}),
     network: networkArgsFromConfig(config, availabilityZones),
     mongo: {
       engine: mongoEngine,
@@ -256,6 +262,8 @@ export function toucanArgsFromConfig(
             version: config.str("mongoVersion"),
             instanceType: config.str("mongoInstanceType"),
             volumeSizeGiB: config.int("mongoVolumeSizeGiB"),
+            amiId: config.str("mongoAmiId"),
+            ...mongoPackagesFromConfig(config),
           }
         : {}),
       ...(mongoEngine === "documentdb" ? { instanceClass: config.str("documentdbInstanceClass") } : {}),
@@ -317,6 +325,21 @@ export function toucanArgsFromConfig(
             topicArn: config.str("alarmTopicArn"),
           },
   };
+}
+
+/** `mongoPackagesBucket` and `mongoPackagesPrefix`: MongoDB's RPMs from a private bucket (community engine). */
+function mongoPackagesFromConfig(config: ConfigReader): { packages?: { bucket: string; prefix?: string } } {
+  const bucket = config.str("mongoPackagesBucket");
+  const prefix = config.str("mongoPackagesPrefix");
+  if (bucket === undefined && prefix !== undefined) {
+    config.fail(
+      "mongoPackagesPrefix",
+      prefix,
+      "has no effect without mongoPackagesBucket",
+      "set mongoPackagesBucket to the bucket holding the RPMs, or remove mongoPackagesPrefix",
+    );
+  }
+  return bucket === undefined ? {} : { packages: { bucket, prefix } };
 }
 
 /**
@@ -445,6 +468,10 @@ const KEY_MODES: Record<string, string> = {
       "mongoVersion",
       "mongoInstanceType",
       "mongoVolumeSizeGiB",
+      "mongoPackagesBucket",
+      "mongoPackagesPrefix",
+      "mongoAmiId",
+      "mongoReadyImage",
       "preUpgradeBackup",
       "preUpgradeBackupStorage",
     ].map((k) => [k, "mongoEngine: community (the default)"]),
@@ -586,6 +613,12 @@ const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
     "frontend.desiredCount": "frontendCount",
     "network.nat": "nat",
     "mongo.engine": "mongoEngine",
+    backendImage: "backendImage",
+    frontendImage: "frontendImage",
+    "initImages.mongoCa": "mongoCaImage",
+    "initImages.mongoReady": "mongoReadyImage",
+    "toolbox.image": "toolboxImage",
+    "toolbox.awsCliImage": "awsCliImage",
     "mongo.uris": "mongoUri",
     "staticFrontend.assets.directory": "frontendAssetsDir",
     "staticFrontend.mixpanelAnalyticsId": "mixpanelAnalyticsId",
@@ -608,6 +641,11 @@ const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
     version: "mongoVersion",
     instanceType: "mongoInstanceType",
     volumeSizeGiB: "mongoVolumeSizeGiB",
+    amiId: "mongoAmiId",
+    "packages.bucket": "mongoPackagesBucket",
+    "packages.prefix": "mongoPackagesPrefix",
+    // Without NAT the members need the packages bucket (or an AMI with MongoDB).
+    packages: "mongoPackagesBucket",
     instanceClass: "documentdbInstanceClass",
     uris: "mongoUri",
     "uris.readWrite": "mongoUri",

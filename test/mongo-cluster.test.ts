@@ -904,8 +904,9 @@ describe("MongoCluster rejects bad input before registering anything", () => {
     {
       title: "community without NAT and without an AMI",
       args: { ...NETWORK, natAvailable: false },
-      argument: "natAvailable",
-      message: /no way to download MongoDB: neither `packages` .* nor `amiId`/,
+      argument: "packages",
+      message:
+        /is needed without NAT \(`natAvailable: false`\): the members have no way to download MongoDB, and no `amiId`/,
     },
     {
       title: "a packages bucket given as a URL",

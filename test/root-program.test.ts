@@ -159,6 +159,127 @@ describe("root program", () => {
     });
   });
 
+  describe("plan of Pulumi.demo-nat-none.yaml", () => {
+    const CONFIG = path.join(ROOT, "Pulumi.demo-nat-none.yaml");
+    const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/";
+    let recording: Awaited<ReturnType<typeof planProgram>>["recording"];
+    before(async function () {
+      this.timeout(60_000);
+      ({ recording } = await planProgram({ programDir: ROOT, configFile: CONFIG }));
+    });
+
+    it("builds no NAT and no route out of the private subnets", () => {
+      assert.equal(recording.byType("aws:ec2/natGateway:NatGateway").length, 0);
+      assert.equal(recording.byType("aws:ec2/eip:Eip").length, 0);
+      for (const i of [1, 2, 3])
+        assert.deepEqual(
+          recording.one("aws:ec2/routeTable:RouteTable", `toucan-private-${i}`).inputs.routes,
+          [],
+        );
+    });
+
+    it("reaches each AWS service the tasks and members call through an endpoint with private DNS in every AZ", () => {
+      const privateSubnets = [1, 2, 3].map((i) =>
+        recording.one("aws:ec2/subnet:Subnet", `toucan-private-${i}`),
+      );
+      const vpc = recording.one("aws:ec2/vpc:Vpc");
+      const group = recording.one("aws:ec2/securityGroup:SecurityGroup", "toucan-endpoints");
+      const interfaces = recording
+        .byType("aws:ec2/vpcEndpoint:VpcEndpoint")
+        .filter((e) => e.inputs.vpcEndpointType === "Interface");
+      assert.deepEqual(
+        interfaces.map((e) => e.inputs.serviceName).sort(),
+        [
+          "backup",
+          "ec2messages",
+          "ecr.api",
+          "ecr.dkr",
+          "logs",
+          "monitoring",
+          "secretsmanager",
+          "ssm",
+          "ssmmessages",
+          "sts",
+        ].map((svc) => `com.amazonaws.eu-west-1.${svc}`),
+      );
+      for (const e of interfaces) {
+        assert.equal(e.inputs.vpcId, vpc.outputs.id);
+        assert.deepEqual(
+          e.inputs.subnetIds,
+          privateSubnets.map((s) => s.outputs.id),
+        );
+        assert.deepEqual(e.inputs.securityGroupIds, [group.outputs.id]);
+        assert.equal(e.inputs.privateDnsEnabled, true);
+      }
+      const ingress = recording
+        .byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.inputs.securityGroupId === group.outputs.id)
+        .map((r) => [r.inputs.cidrIpv4, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]);
+      assert.deepEqual(ingress, [["10.0.0.0/16", "tcp", 443, 443]]);
+      const s3 = recording.one("aws:ec2/vpcEndpoint:VpcEndpoint", "toucan-s3");
+      assert.equal(s3.inputs.serviceName, "com.amazonaws.eu-west-1.s3");
+      assert.equal(s3.inputs.vpcEndpointType, "Gateway");
+    });
+
+    it("pulls every container image from the mirrors in the region's ECR", () => {
+      const images = recording
+        .byType("aws:ecs/taskDefinition:TaskDefinition")
+        .flatMap(
+          (t) => JSON.parse(t.inputs.containerDefinitions as string) as { name: string; image: string }[],
+        );
+      assert.ok(images.length >= 6);
+      for (const c of images) assert.ok(c.image.startsWith(ECR), `${c.name}: ${c.image}`);
+      assert.ok(
+        images.some((c) => c.name === "mongo-ca" && c.image === `${ECR}docker/library/busybox:1.36.1`),
+      );
+      assert.ok(images.some((c) => c.name === "mongo-ready" && c.image === `${ECR}docker/library/mongo:7.0`));
+    });
+
+    it("has the members install MongoDB from the private bucket, reading only its prefix", () => {
+      const members = recording.byType("aws:ec2/instance:Instance");
+      assert.equal(members.length, 3);
+      for (const [i, m] of members.entries()) {
+        assert.match(m.inputs.userData as string, /^PACKAGES_S3='s3:\/\/acme-toucan-mirror\/mongodb'$/m);
+        const policy = JSON.parse(
+          recording.one("aws:iam/rolePolicy:RolePolicy", `toucan-mongo-member-${i + 1}-secrets`).inputs
+            .policy as string,
+        ) as { Statement: { Action: string; Resource: unknown }[] };
+        const s3 = policy.Statement.filter((st) => st.Action.startsWith("s3:"));
+        assert.deepEqual(
+          s3.map((st) => [st.Action, st.Resource]),
+          [
+            ["s3:GetObject", "arn:aws:s3:::acme-toucan-mirror/mongodb/*"],
+            ["s3:ListBucket", "arn:aws:s3:::acme-toucan-mirror"],
+          ],
+        );
+      }
+    });
+
+    it("refuses the vendor's images and a member without packages, naming the config keys", async () => {
+      const config = YAML.parse(fs.readFileSync(CONFIG, "utf8")) as { config: Record<string, string> };
+      for (const key of ["backendImage", "mongoCaImage", "mongoPackagesBucket", "mongoPackagesPrefix"])
+        delete config.config[`toucan:${key}`];
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nat-none-"));
+      const file = path.join(dir, "Pulumi.nat-none.yaml");
+      fs.writeFileSync(file, YAML.stringify(config));
+      await assert.rejects(planProgram({ programDir: ROOT, configFile: file }), (error: Error) => {
+        assert.match(
+          error.message,
+          /`toucan:backendImage` is "quay\.io\/toucantoco\/backend:v100\.5\.1": is pulled from quay\.io.*\(`pulumi config set backendImage \.\.\.`\)/,
+        );
+        assert.match(
+          error.message,
+          /`toucan:mongoCaImage` is "public\.ecr\.aws\/docker\/library\/busybox:1\.36\.1"/,
+        );
+        assert.match(
+          error.message,
+          /`toucan:mongoPackagesBucket` is not set and is needed without NAT \(`natAvailable: false`\): the members have no way to download MongoDB.*`pulumi config set mongoPackagesBucket \.\.\.`/,
+        );
+        return true;
+      });
+    });
+  });
+
   describe("npm run plan", () => {
     it("writes the documented JSON graph with --json, quickly", function () {
       const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "p.json");

@@ -766,7 +766,9 @@ describe("Toucan without NAT (nat none)", () => {
       {
         title: "Mongo members with neither packages nor an AMI",
         args: { ...MIRRORED, mongo: {} },
-        messages: [/`natAvailable` is false: leaves the members no way to download MongoDB/],
+        messages: [
+          /`packages` is not set and is needed without NAT \(`natAvailable: false`\): the members have no way to download MongoDB/,
+        ],
       },
       {
         title: "natAvailable contradicting the network",

@@ -694,9 +694,9 @@ function validateCommunity(
   }
   checks.require(
     installPackages || args.amiId !== undefined || packages !== undefined,
-    "natAvailable",
-    false,
-    "leaves the members no way to download MongoDB: neither `packages` (a private bucket of MongoDB's RPMs) nor `amiId` (an image with MongoDB preinstalled) is given",
+    "packages",
+    undefined,
+    "is needed without NAT (`natAvailable: false`): the members have no way to download MongoDB, and no `amiId` with MongoDB preinstalled is given",
     "set `packages` to the bucket you mirrored MongoDB's RPMs to (README: No NAT), or `amiId` to an Amazon Linux 2023 image with mongod and mongosh installed, or give the subnets NAT",
   );
   const zoneName = (args.dnsZoneName ?? "mongo.toucan.internal").replace(/\.$/, "");
