@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AttributeContext, AttributeModule, CallFn, AttributeFn, stableHex, str } from "./attributes/types";
-import { Secret, UNKNOWN, fromWire, unwrapWire } from "./values";
+import { Secret, UNKNOWN, fromWire, reveal, unwrapWire } from "./values";
 import { ATTRIBUTE_MODULES } from "./attributes";
 import { TransformChain, TransformableRequest, applyTransforms, resetCallbacks } from "./transforms";
 
@@ -145,6 +145,67 @@ export class Recording {
   get built(): RecordedResource[] {
     return this.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   }
+
+  /**
+   * The resources of a type whose inputs contain `expected` (like CDK's `objectLike`): every key given must
+   * match, at any depth; keys not given are not looked at; arrays match element by element and in full.
+   * Secret inputs are compared by their value.
+   */
+  where(type: string, expected: Record<string, unknown> = {}): RecordedResource[] {
+    return this.byType(type).filter((r) => mismatch(reveal(r.inputs), expected) === undefined);
+  }
+
+  /**
+   * The one resource of a type whose inputs contain `expected` (see `where`); throws, naming the closest
+   * resource and its first differing input, unless exactly one matches.
+   * @example
+   * recording.hasResource("aws:ecs/service:Service", { desiredCount: 2, launchType: "FARGATE" });
+   */
+  hasResource(type: string, expected: Record<string, unknown> = {}): RecordedResource {
+    const found = this.where(type, expected);
+    if (found.length === 1) return found[0];
+    const candidates = this.byType(type);
+    const why = candidates
+      .map((r) => `${r.name}: ${mismatch(reveal(r.inputs), expected) ?? "matches"}`)
+      .join("; ");
+    throw new HarnessError(
+      `expected one ${type} with ${JSON.stringify(expected)}, found ${found.length}` +
+        (candidates.length ? ` (${why})` : " (none of that type)"),
+    );
+  }
+
+  /** How many resources of a type were registered. */
+  count(type: string): number {
+    return this.byType(type).length;
+  }
+}
+
+/** The first place `actual` differs from the partial `expected`, as `path: actual vs expected`; else undefined. */
+function mismatch(actual: unknown, expected: unknown, at = ""): string | undefined {
+  const here = at || "inputs";
+  if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) {
+      return `${here} is ${JSON.stringify(actual)}, not an object`;
+    }
+    for (const [key, value] of Object.entries(expected)) {
+      const found = mismatch((actual as Record<string, unknown>)[key], value, at ? `${at}.${key}` : key);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) {
+      return `${here} is ${JSON.stringify(actual)}, expected ${expected.length} item(s)`;
+    }
+    for (let i = 0; i < expected.length; i++) {
+      const found = mismatch(actual[i], expected[i], `${here}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return Object.is(actual, expected)
+    ? undefined
+    : `${here} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
 }
 
 // The SDK stamps a stack trace on every internal promise for its leak report; under ts-node each
