@@ -412,3 +412,64 @@ describe("Composition: KMS keys from another stack's outputs", function () {
     });
   }
 });
+
+describe("Composition: the zone and certificate from another stack's outputs", function () {
+  this.timeout(30_000);
+  const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+
+  it("a zone id that is an Output reaches the records and the certificate's validation", async () => {
+    const { recording } = await record(
+      () => new Toucan("t", { ...BASE, zoneId: pulumi.output("Z0123456789EXAMPLE") }),
+    );
+    // (The Mongo members' names live in a private zone of their own.)
+    const records = recording.byType("aws:route53/record:Record").filter((r) => !r.name.includes("-mongo-"));
+    assert.ok(records.length >= 3, "alias and validation records");
+    for (const r of records) assert.equal(r.inputs.zoneId, "Z0123456789EXAMPLE", r.name);
+  });
+
+  it("a wildcard certificate and its names as Outputs reach the HTTPS listener", async () => {
+    const { recording } = await record(
+      () =>
+        new Toucan("t", {
+          ...BASE,
+          zoneId: undefined,
+          certificateArn: pulumi.output(CERT),
+          certificateDomains: pulumi.output(["*.example.com"]),
+        }),
+    );
+    const https = recording.byType("aws:lb/listener:Listener").filter((l) => l.inputs.port === 443);
+    assert.equal(https.length, 1);
+    assert.equal(https[0].inputs.certificateArn, CERT);
+    assert.equal(recording.byType("aws:acm/certificate:Certificate").length, 0);
+  });
+
+  for (const c of [
+    {
+      title: "a zone id in its API path form",
+      args: (o: boolean): Partial<ToucanArgs> => ({
+        zoneId: o ? pulumi.output("/hostedzone/Z0123456789EXAMPLE") : "/hostedzone/Z0123456789EXAMPLE",
+      }),
+      argument: "zoneId",
+    },
+    {
+      title: "certificate names that do not cover the backend's",
+      args: (o: boolean): Partial<ToucanArgs> => ({
+        zoneId: undefined,
+        certificateArn: CERT,
+        certificateDomains: o ? pulumi.output(["toucan.example.com"]) : ["toucan.example.com"],
+      }),
+      argument: "certificateDomains",
+    },
+  ]) {
+    it(`refuses ${c.title} arriving as an Output, with the plain value's message`, async () => {
+      const { error } = await recordFailure(() => new Toucan("t", { ...BASE, ...c.args(false) }));
+      assert.ok(error instanceof ToucanArgumentError, String(error));
+      const expected = error.errors.find((e) => e.argument === c.argument);
+      assert.ok(expected, error.message);
+      await assert.rejects(
+        record(() => new Toucan("t", { ...BASE, ...c.args(true) })),
+        (err: Error) => err.message.includes(expected.message),
+      );
+    });
+  }
+});

@@ -16,13 +16,14 @@ export function configuredRegion(): string | undefined {
  */
 export function checkedWhenKnown(
   value: pulumi.Input<string>,
-  where: { component: string; argument: string; fix: string },
+  where: { component: string; argument: string; fix: string | ((value: string) => string) },
   problem: (value: string) => string | undefined,
 ): pulumi.Input<string> {
   if (typeof value === "string") return value;
   return pulumi.output(value).apply((known) => {
     const found = problem(known);
-    if (found) throw new ToucanArgumentError(where.component, where.argument, known, found, where.fix);
+    const fix = typeof where.fix === "function" ? where.fix(known) : where.fix;
+    if (found) throw new ToucanArgumentError(where.component, where.argument, known, found, fix);
     return known;
   });
 }

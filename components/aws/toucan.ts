@@ -4,7 +4,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import { certificateArnProblem, zoneIdFix, zoneIdProblem } from "../core/aws-ids";
-import { configuredRegion } from "./region";
+import { checkedWhenKnown, configuredRegion } from "./region";
 import {
   ArgumentChecks,
   ToucanArgumentError,
@@ -209,20 +209,25 @@ export interface ToucanArgs extends ToucanVersionArgs {
   sameDomain?: boolean;
   /**
    * Route 53 hosted zone of the names: validates the certificate and gets alias records.
-   * Required unless `certificateArn` is given (and then no DNS record is created).
+   * Required unless `certificateArn` is given (and then no DNS record is created). An Output (another
+   * stack's zone) is checked with the same message once known, before any record uses it.
    * @default none (then `certificateArn` is required)
    */
   zoneId?: pulumi.Input<string>;
   /**
-   * An existing ACM certificate (in the stack's region) instead of a DNS-validated one.
+   * An existing ACM certificate (in the stack's region) instead of a DNS-validated one. An Output (another
+   * stack's wildcard certificate, say) is checked with the same message once known, before the HTTPS
+   * listener uses it.
    * @default none: a DNS-validated certificate for the names, in `zoneId`
    */
   certificateArn?: pulumi.Input<string>;
   /**
-   * The names the existing certificate covers, so the component can check they cover the Toucan names.
+   * The names the existing certificate covers, so the component can check they cover the Toucan names. A
+   * plain list is checked before anything registers; an Output (another stack's) once known, with the same
+   * message, before the HTTPS listener uses the certificate.
    * @default not checked
    */
-  certificateDomains?: string[];
+  certificateDomains?: pulumi.Input<string[]>;
 
   /** Network settings, or an existing Network component. @default a new 3-AZ VPC with a NAT per AZ */
   network?: NetworkArgs | Network;
@@ -1058,6 +1063,42 @@ function resolveImagesQuietly(args: ToucanArgs): ReturnType<typeof resolveImages
   }
 }
 
+/** The first Toucan name the certificate's names do not cover. */
+function uncoveredName(domains: string[], names: string[]): string | undefined {
+  const host = names.find((h) => !domains.some((n) => certificateCovers([n], h)));
+  return host === undefined ? undefined : `do not cover ${host}`;
+}
+
+function certificateDomainsFix(names: string[]): string {
+  return `use a certificate for ${names.join(" and ")} (or a wildcard that covers them)`;
+}
+
+/**
+ * The ids given as Outputs (another stack's), checked with the messages plain values get, once known: the
+ * zone before any record or certificate validation uses it, the certificate's names before the listener
+ * uses the certificate.
+ */
+function checkedWhenKnownIds(name: string, args: ToucanArgs, plan: Plan): ToucanArgs {
+  const component = `Toucan "${name}"`;
+  const zoneId =
+    args.zoneId === undefined
+      ? undefined
+      : checkedWhenKnown(args.zoneId, { component, argument: "zoneId", fix: zoneIdFix }, zoneIdProblem);
+  const domains = args.certificateDomains;
+  const certificateArn =
+    args.certificateArn === undefined || domains === undefined || Array.isArray(domains)
+      ? args.certificateArn
+      : pulumi.all([args.certificateArn, domains]).apply(([arn, known]) => {
+          const problem = uncoveredName(known, plan.names);
+          if (problem) {
+            const fix = certificateDomainsFix(plan.names);
+            throw new ToucanArgumentError(component, "certificateDomains", known, problem, fix);
+          }
+          return arn;
+        });
+  return { ...args, zoneId, certificateArn };
+}
+
 /** Checks the arguments of the whole topology, children included, before anything is registered. */
 export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   requireArgs(`Toucan "${name}"`, args, "an object of ToucanArgs");
@@ -1096,14 +1137,15 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     "is needed to validate a certificate for the Toucan names",
     "give the Route 53 hosted zone id of the names, or an existing certificateArn",
   );
-  if (args.certificateDomains) {
+  if (Array.isArray(args.certificateDomains)) {
     for (const host of names) {
+      const problem = uncoveredName(args.certificateDomains, [host]);
       checks.require(
-        args.certificateDomains.some((n) => certificateCovers([n], host)),
+        problem === undefined,
         "certificateDomains",
         args.certificateDomains,
-        `do not cover ${host}`,
-        `use a certificate for ${names.join(" and ")} (or a wildcard that covers them)`,
+        problem ?? "",
+        certificateDomainsFix(names),
       );
     }
   }
@@ -1327,9 +1369,10 @@ export class Toucan extends pulumi.ComponentResource {
   /** Per SSO provider id: the block for the instance settings (YAML, a secret). */
   readonly ssoProviderBlocks?: pulumi.Output<Record<string, string>>;
 
-  constructor(name: string, args: ToucanArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    const plan = validateToucanArgs(name, args);
-    super(COMPONENT, name, {}, transformingChildren(opts, args.transform, { type: COMPONENT, name }));
+  constructor(name: string, given: ToucanArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const plan = validateToucanArgs(name, given);
+    super(COMPONENT, name, {}, transformingChildren(opts, given.transform, { type: COMPONENT, name }));
+    const args = checkedWhenKnownIds(name, given, plan);
     const tags = args.tags ?? {};
     const protect = args.protect ?? true;
     const child = { parent: this };
