@@ -377,7 +377,7 @@ describe("LoadBalancer", () => {
       assert.deepEqual(rule.inputs.transforms, [
         {
           type: "url-rewrite",
-          urlRewriteConfig: { rewrite: { regex: "^/_api(?:/(.*))?$", replace: "/$1" } },
+          urlRewriteConfig: { rewrite: { regex: "^/_api(?:/(.*)|(\\?.*))?$", replace: "/$1$2" } },
         },
       ]);
     });
@@ -423,6 +423,42 @@ describe("LoadBalancer", () => {
     for (const [input, output] of table) {
       it(`rewrites ${input} to ${output}`, () => {
         assert.equal(rewritePath(input), output);
+      });
+    }
+
+    // What the backend receives for a request, from the regex and replacement the rule sends to AWS, on both
+    // readings of "the request URL": the path alone (the ALB keeps the query string), or path and query.
+    const received: [string, string][] = [
+      ["/_api", "/"],
+      ["/_api/", "/"],
+      ["/_api?x=1", "/?x=1"],
+      ["/_api/?x=1", "/?x=1"],
+      ["/_api/a?b=1", "/a?b=1"],
+      ["/_api/a/b?c=1&d=/_api", "/a/b?c=1&d=/_api"],
+      ["/_apiary?x=1", "/_apiary?x=1"],
+      ["/_api.json?x=1", "/_api.json?x=1"],
+      ["/x/_api?y=1", "/x/_api?y=1"],
+    ];
+    for (const reading of ["path only", "path and query"] as const) {
+      it(`GIVEN the rule's regex read on the ${reading} THEN the backend receives the request without /_api`, async () => {
+        const { recording } = await build(
+          args({ zoneId: ZONE, targets: { frontend, backend: sameDomainBackend } }),
+        );
+        const [transform] = recording.one(RULE, "toucan-lb-backend-path").inputs.transforms as {
+          urlRewriteConfig: { rewrite: { regex: string; replace: string } };
+        }[];
+        const { regex, replace } = transform.urlRewriteConfig.rewrite;
+        // AWS supports no lookaround and no backreference.
+        assert.doesNotMatch(regex, /\(\?[=!<]|\\[1-9]/);
+        const re = new RegExp(regex);
+        const substitute = (s: string) =>
+          re.test(s) ? replace.replace(/\$(\d)/g, (_, n: string) => s.match(re)![Number(n)] ?? "") : s;
+        for (const [request, expected] of received) {
+          const q = request.indexOf("?");
+          const [path, query] = q < 0 ? [request, ""] : [request.slice(0, q), request.slice(q)];
+          const got = reading === "path only" ? substitute(path) + query : substitute(request);
+          assert.equal(got, expected, `${request} (${reading})`);
+        }
       });
     }
 

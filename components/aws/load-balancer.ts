@@ -253,13 +253,16 @@ const WILDCARD_RULE_PRIORITY = 35000;
 const TLS12_PLUS_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 
 /**
- * The regex and replacement of the url-rewrite transform that strips `prefix`. AWS does not say whether the
- * regex sees the query string: if it does, `/_api/x?y=1` still becomes `/x?y=1`, but `/_api?y=1` (no slash) is
- * left as is and reaches the backend unchanged.
+ * The regex and replacement of the url-rewrite transform that strips `prefix`. AWS says the regex matches "the
+ * request URL" without saying whether that includes the query string, so the regex gives the same result on
+ * both readings: on the path alone (the ALB keeps the query string) `/_api` -> `/`, `/_api/a` -> `/a`; on path
+ * and query `/_api?x=1` -> `/?x=1`, `/_api/a?b=1` -> `/a?b=1`. Anything else (`/_apiary`, `/x/_api`) does not
+ * match and is sent unchanged. Only the subset AWS supports (no lookaround, no backreference); the group that
+ * does not take part is replaced by nothing, as in RE2, JavaScript and Java.
  */
 export function pathRewrite(prefix: string): { regex: string; replace: string } {
   const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return { regex: `^${escaped}(?:/(.*))?$`, replace: "/$1" };
+  return { regex: `^${escaped}(?:/(.*)|(\\?.*))?$`, replace: "/$1$2" };
 }
 
 /**
