@@ -6,6 +6,7 @@ import * as path from "path";
 import type { PlanGraph, PlanResource } from "../components/planner/plan-runner";
 import { diffPlans, failingKinds, PlanDiff } from "../components/review/plan-diff";
 import { renderDiffMarkdown } from "../components/review/render-diff";
+import { emptyReviewOptions, runReview } from "../components/review/cli-options";
 import { cloneGraph, demoConfig, planConfig, withKey } from "./support/review";
 
 // Each pair plans the root program twice, as a pull request's base and head would, and asserts what
@@ -289,13 +290,32 @@ describe("review: plan diff (--diff)", function () {
         "stateful,public-ip",
         "--markdown",
         path.join(dir, "review.md"),
+        "--cost",
+        "--az-loss",
       ]);
       assert.equal(run.status, 3, run.stderr);
       assert.match(run.stdout, /\[public-ip\] Elastic IP toucan-nat-2 would be deleted/);
       assert.match(run.stdout, /fail-on: public-ip present/);
+      assert.match(run.stdout, /Monthly cost change: \$411\.02 -> \$333\.64 \(-\$77\.38\)/);
+      assert.match(run.stdout, /NAT egress \(NAT in eu-west-1a\)\n {4}eu-west-1a lost: FAILS/);
       assert.match(
         fs.readFileSync(path.join(dir, "review.md"), "utf8"),
         /- \*\*redundancy\*\*: NAT gateways: 3 before, 1 after/,
+      );
+    });
+
+    it("returns 4 with --az-loss alone when a tier fails on the loss of one AZ, 0 when none does", async () => {
+      const lines: string[] = [];
+      const opts = { ...emptyReviewOptions(), azLoss: true };
+      const single = await planConfig(withKey(demoConfig(), "nat", "single"));
+      assert.equal(
+        runReview(single, opts, (l) => lines.push(l)),
+        4,
+      );
+      assert.match(lines.join("\n"), /A tier fails when one AZ is lost/);
+      assert.equal(
+        runReview(base, opts, () => undefined),
+        0,
       );
     });
 

@@ -26,6 +26,7 @@ register: a count per type, then the tree with the key settings of each resource
 Reviewing a change (README "Reviewing changes"):
   --diff BASE.json  what \`pulumi up\` would do from BASE (a --json plan) to this plan, with flags
   --cost            monthly on-demand price per component and resource (with --diff: the change)
+  --az-loss         per AZ: which tiers keep serving when it is lost; exit 4 when one fails
   --markdown FILE   also write the review as Markdown (a pull-request comment)
   --diagram FILE.svg  the architecture (AZs as columns, tiers as rows, security-group paths) as
                     SVG, and as Mermaid text in FILE.mmd

@@ -7,6 +7,7 @@ import type { PlanGraph } from "../planner/plan-runner";
 import { diffPlans, failingKinds, FLAG_KINDS } from "./plan-diff";
 import { renderDiffMarkdown, renderDiffText } from "./render-diff";
 import { costDelta, costOf } from "./cost";
+import { azLoss, renderAzLossMarkdown, renderAzLossText } from "./az-loss";
 import { renderCostMarkdown, renderCostText, renderDeltaMarkdown, renderDeltaText } from "./render-cost";
 
 export interface ReviewOptions {
@@ -15,15 +16,19 @@ export interface ReviewOptions {
   cost: boolean;
   /** `--diagram FILE.svg`: the architecture as SVG, and as Mermaid text beside it (`FILE.mmd`). */
   diagram?: string;
+  azLoss: boolean;
   failOn: string[];
 }
 
 export function emptyReviewOptions(): ReviewOptions {
-  return { failOn: [], cost: false };
+  return { failOn: [], cost: false, azLoss: false };
 }
 
 /** Exit code when a `--fail-on` kind is present. */
 export const REVIEW_FAILED = 3;
+
+/** Exit code when a tier fails on the loss of one AZ (`--az-loss`). */
+export const AZ_LOSS_FAILED = 4;
 
 /** Consumes one review argument (`next()` reads its value); false when `arg` is not one. */
 export function parseReviewArg(opts: ReviewOptions, arg: string, next: () => string): boolean {
@@ -36,7 +41,8 @@ export function parseReviewArg(opts: ReviewOptions, arg: string, next: () => str
   else if (arg === "--diagram") {
     opts.diagram = next();
     if (!opts.diagram.endsWith(".svg")) throw new Error(`--diagram: ${opts.diagram} must end in .svg`);
-  } else if (arg === "--fail-on") {
+  } else if (arg === "--az-loss") opts.azLoss = true;
+  else if (arg === "--fail-on") {
     const kinds = next()
       .split(",")
       .map((k) => k.trim())
@@ -51,7 +57,7 @@ export function parseReviewArg(opts: ReviewOptions, arg: string, next: () => str
 }
 
 export function wantsReview(opts: ReviewOptions): boolean {
-  return opts.diff !== undefined || opts.cost;
+  return opts.diff !== undefined || opts.cost || opts.azLoss;
 }
 
 /** Runs the requested tools on `graph`, prints them, writes the Markdown; returns the exit code. */
@@ -82,6 +88,12 @@ export function runReview(
       log("\n" + renderDeltaText(delta));
       markdown.push(renderDeltaMarkdown(delta));
     }
+  }
+  if (opts.azLoss) {
+    const report = azLoss(graph);
+    log("\n" + renderAzLossText(report));
+    markdown.push(renderAzLossMarkdown(report));
+    if (report.failing) code = code || AZ_LOSS_FAILED;
   }
   if (opts.markdown) {
     fs.writeFileSync(opts.markdown, markdown.join("\n\n") + "\n");
