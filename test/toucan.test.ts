@@ -521,9 +521,35 @@ describe("Toucan (component)", () => {
     );
     assert.match(String(rule.inputs.prefixListId), /^pl-[0-9a-f]{8}$/);
     assert.equal(rule.inputs.toPort, 443, "only 443: CloudFront reaches the HTTPS listener");
-    const lbGroup = recording.byType(SG).find((g) => g.name.includes("-lb"))!;
-    assert.equal(rule.inputs.securityGroupId, lbGroup.outputs.id);
+    const group = recording.one(SG, "t-lb-cloudfront");
+    assert.equal(rule.inputs.securityGroupId, group.outputs.id);
+    assert.equal(group.inputs.vpcId, recording.one("aws:ec2/vpc:Vpc").outputs.id);
+    const alb = recording.one("aws:lb/loadBalancer:LoadBalancer");
+    assert.deepEqual(alb.inputs.securityGroups, [recording.one(SG, "t-lb-alb").outputs.id, group.outputs.id]);
     assert.equal(recording.byType("aws:ecs/service:Service").length, 1, "no frontend containers");
+  });
+
+  it("with a static frontend on one name and several ingressCidrs, no security group passes 60 inbound rules", async () => {
+    // AWS counts a rule referencing a managed prefix list as the list's weight: 55 for CloudFront's
+    // origin-facing list; a group holds 60 inbound rules by default (VPC user guide, prefix list weight).
+    const cidrs = ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "10.10.0.0/16", "10.20.0.0/16"];
+    const { recording } = await record(
+      () =>
+        new Toucan("t", {
+          ...BASE,
+          backendDomain: undefined,
+          staticFrontend: {},
+          loadBalancer: { ingressCidrs: cidrs },
+        }),
+    );
+    const weight = new Map<unknown, number>();
+    for (const r of recording.byType(SG_INGRESS)) {
+      const w = r.inputs.prefixListId !== undefined ? 55 : 1;
+      weight.set(r.inputs.securityGroupId, (weight.get(r.inputs.securityGroupId) ?? 0) + w);
+    }
+    for (const [group, rules] of weight) assert.ok(rules <= 60, `${String(group)}: ${rules} rules`);
+    const albGroup = recording.one(SG, "t-lb-alb").outputs.id;
+    assert.equal(weight.get(albGroup), cidrs.length * 2, "443 and 80 per block");
   });
 
   it("bakes the extra connectors into an image pushed to ECR, and runs it by digest", async () => {

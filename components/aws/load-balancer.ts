@@ -136,6 +136,13 @@ export interface LoadBalancerArgs {
    */
   certificateArn: pulumi.Input<string>;
   /**
+   * Security groups attached to every ALB next to the one made here (whose rules are 80 and 443 from
+   * `ingressCidrs`). Give a rule of large weight its own group, e.g. CloudFront's origin-facing prefix list,
+   * which counts as 55 of the 60 rules a group holds by default.
+   * @default none
+   */
+  additionalSecurityGroupIds?: pulumi.Input<string>[];
+  /**
    * One ALB for all targets, or one per target. See `LoadBalancerMode` for the trade-off.
    * @default "shared"
    */
@@ -1108,7 +1115,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             publicSubnetsCheck(this.componentName),
             tooFewPublicSubnets,
           ),
-          securityGroups: [securityGroup.id],
+          securityGroups: [securityGroup.id, ...(args.additionalSecurityGroupIds ?? [])],
           // Drops headers whose names are not valid HTTP tokens (request smuggling); Authorization is untouched.
           dropInvalidHeaderFields: true,
           // A retiring ALB is deleted by the next `pulumi up`: its protection is lifted now.

@@ -1435,7 +1435,13 @@ export class Toucan extends pulumi.ComponentResource {
       refs.certificateArn = certificate.arn;
       refs.certificateValidationRecords = certificate.validationRecords;
     }
-    this.loadBalancer = new LoadBalancer(`${name}-lb`, loadBalancerArgsFor(args, plan, refs, tags), child);
+    const cloudFrontGroup =
+      plan.staticFrontend && plan.sameDomain ? this.admitCloudFront(name, refs.vpcId, tags) : undefined;
+    this.loadBalancer = new LoadBalancer(
+      `${name}-lb`,
+      { ...loadBalancerArgsFor(args, plan, refs, tags), additionalSecurityGroupIds: cloudFrontGroup },
+      child,
+    );
     refs.loadBalancer = this.loadBalancer;
     refs.cluster = args.cluster ?? this.createCluster(name, tags);
     if (args.backend?.bakeConnectors)
@@ -1451,7 +1457,6 @@ export class Toucan extends pulumi.ComponentResource {
     const preUpgradeBackup = this.backupBeforeUpgrade(name, args, plan, tags);
     if (preUpgradeBackup) refs.dataTier = [...refs.dataTier, preUpgradeBackup];
     this.backend = new ToucanService(`${name}-backend`, backendArgsFor(name, args, plan, refs, tags), child);
-    if (plan.staticFrontend && plan.sameDomain) this.admitCloudFront(name, tags);
     if (plan.staticFrontend) {
       this.staticFrontend = new StaticFrontend(
         `${name}-static`,
@@ -1756,18 +1761,34 @@ export class Toucan extends pulumi.ComponentResource {
   }
 
   /**
-   * CloudFront reaches the load balancer from its origin-facing ranges, whatever `ingressCidrs` allow.
+   * CloudFront reaches the load balancer from its origin-facing ranges, whatever `ingressCidrs` allow. The
+   * rule lives in a group of its own attached to the ALB: the prefix list counts as 55 rules (its weight), so
+   * next to 2 rules per `ingressCidrs` block it would pass the default quota of 60 inbound rules per group.
    * (CloudFront waits at most 60 s for the origin without a quota increase, less than the ALB's 120 s.)
+   * Returns the group's id, for the ALB's security groups.
    */
-  private admitCloudFront(name: string, tags: Record<string, string>): void {
+  private admitCloudFront(
+    name: string,
+    vpcId: pulumi.Input<string>,
+    tags: Record<string, string>,
+  ): pulumi.Output<string>[] {
     const prefixList = aws.ec2.getManagedPrefixListOutput(
       { name: "com.amazonaws.global.cloudfront.origin-facing" },
+      { parent: this },
+    );
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-lb-cloudfront`,
+      {
+        vpcId,
+        description: "Load balancer: HTTPS from CloudFront origin-facing ranges",
+        tags: { ...tags, Name: `${name}-lb-cloudfront` },
+      },
       { parent: this },
     );
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-lb-cloudfront`,
       {
-        securityGroupId: this.loadBalancer.securityGroupIds.backend,
+        securityGroupId: group.id,
         ipProtocol: "tcp",
         fromPort: 443,
         toPort: 443,
@@ -1777,6 +1798,7 @@ export class Toucan extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    return [group.id];
   }
 
   private createCluster(name: string, tags: Record<string, string>) {
