@@ -403,6 +403,8 @@ function staticFrontendFromConfig(
     staticFrontend: {
       assets: directory ? { directory } : undefined,
       mixpanelAnalyticsId: config.str("mixpanelAnalyticsId"),
+      frameOptions: config.oneOf("frameOptions", ["SAMEORIGIN", "DENY", "none"] as const),
+      frameAncestors: config.list("frameAncestors"),
     },
   };
 }
@@ -462,7 +464,12 @@ const KEY_MODES: Record<string, string> = {
       "frontendMode: containers (the default)",
     ]),
   ),
-  ...Object.fromEntries(["frontendAssetsDir", "mixpanelAnalyticsId"].map((k) => [k, "frontendMode: static"])),
+  ...Object.fromEntries(
+    ["frontendAssetsDir", "mixpanelAnalyticsId", "frameOptions", "frameAncestors"].map((k) => [
+      k,
+      "frontendMode: static",
+    ]),
+  ),
   ...Object.fromEntries(
     [
       "mongoVersion",
@@ -622,6 +629,8 @@ const ARGUMENT_KEYS: Record<string, Record<string, string>> = {
     "mongo.uris": "mongoUri",
     "staticFrontend.assets.directory": "frontendAssetsDir",
     "staticFrontend.mixpanelAnalyticsId": "mixpanelAnalyticsId",
+    "staticFrontend.frameOptions": "frameOptions",
+    "staticFrontend.frameAncestors": "frameAncestors",
     "sso.providers": "ssoProviders",
     "sso.cognito.domainPrefix": "ssoCognitoDomainPrefix",
   },

@@ -422,6 +422,18 @@ describe("StaticFrontend: the distribution", () => {
     assert.ok(headers.strictTransportSecurity);
   });
 
+  it("GIVEN frameAncestors THEN a frame-ancestors Content-Security-Policy and no X-Frame-Options", async () => {
+    const { recording } = await build(
+      twoNames({ frameAncestors: ["https://intranet.example.com", "https://*.example.org:8443"] }),
+    );
+    const headers = recording.one(HEADERS).inputs.securityHeadersConfig as Record<string, unknown>;
+    assert.deepEqual(headers.contentSecurityPolicy, {
+      contentSecurityPolicy: "frame-ancestors 'self' https://intranet.example.com https://*.example.org:8443",
+      override: true,
+    });
+    assert.equal(headers.frameOptions, undefined);
+  });
+
   it("THEN Route 53 alias A and AAAA records point the name at the distribution", async () => {
     const { recording } = await built("twoNames");
     const distribution = recording.one(DISTRIBUTION);
@@ -761,6 +773,22 @@ describe("StaticFrontend: bad input fails before anything is registered", () => 
     assert.ok(error instanceof ToucanArgumentError, `${error}`);
     return error;
   }
+
+  it("GIVEN frameAncestors that is not a CSP host source THEN names frameAncestors", async () => {
+    for (const site of ["intranet.example.com", "https://a.example.com/path", "*", "https://a b.com"]) {
+      const error = await failure(twoNames({ frameAncestors: [site] }));
+      assert.equal(error.argument, "frameAncestors", site);
+      assert.match(error.message, /is not a CSP host source/);
+    }
+  });
+
+  it("GIVEN frameAncestors with frameOptions SAMEORIGIN THEN names frameOptions (it would block those sites)", async () => {
+    const error = await failure(
+      twoNames({ frameAncestors: ["https://intranet.example.com"], frameOptions: "SAMEORIGIN" }),
+    );
+    assert.equal(error.argument, "frameOptions");
+    assert.match(error.message, /remove frameOptions/);
+  });
 
   it("GIVEN no source for the files THEN names `assets`", async () => {
     const error = await failure(twoNames({ assets: {} as StaticFrontendArgs["assets"] }));

@@ -7,6 +7,7 @@ import { Toucan, ToucanArgs, oneAtATimeMaximumPercent } from "../components/aws/
 import { ToucanArgumentError } from "../components/core/errors";
 import { rewritePath } from "../components/aws/load-balancer";
 import { planProgram } from "../components/planner/plan-runner";
+import { ConfigReader, toucanArgsFromConfig } from "../components/stack-config";
 import {
   record,
   recordFailure,
@@ -550,6 +551,25 @@ describe("Toucan (component)", () => {
     for (const [group, rules] of weight) assert.ok(rules <= 60, `${String(group)}: ${rules} rules`);
     const albGroup = recording.one(SG, "t-lb-alb").outputs.id;
     assert.equal(weight.get(albGroup), cidrs.length * 2, "443 and 80 per block");
+  });
+
+  it("with frameAncestors in the root config, CloudFront sends them (embeds in other sites)", async () => {
+    const values: Record<string, string> = {
+      version: "v100.5.1",
+      frontendDomain: "toucan.example.com",
+      zoneId: "Z0123456789EXAMPLE",
+      frontendMode: "static",
+      frameAncestors: JSON.stringify(["https://intranet.example.com"]),
+    };
+    const config = new ConfigReader({ name: "toucan", get: (k) => values[k] });
+    const { recording } = await record(() => new Toucan("t", toucanArgsFromConfig(config)));
+    const embedded = recording.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs
+      .securityHeadersConfig as Record<string, unknown>;
+    assert.deepEqual(embedded.contentSecurityPolicy, {
+      contentSecurityPolicy: "frame-ancestors 'self' https://intranet.example.com",
+      override: true,
+    });
+    assert.equal(embedded.frameOptions, undefined);
   });
 
   it("bakes the extra connectors into an image pushed to ECR, and runs it by digest", async () => {

@@ -32,6 +32,12 @@ import { SiteDeployment, SiteSource, siteManifest } from "../static/deploy-provi
  */
 export type StaticAssets = DirectoryAssets | ImageAssets;
 
+/** A CSP host source with a scheme: `https://example.com`, `https://*.example.com:8443`. */
+const FRAME_ANCESTOR =
+  /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:(\d{1,5}|\*))?$/i;
+/** CloudFront's limit on a response headers policy's Content-Security-Policy value. */
+const MAX_CSP_LENGTH = 1783;
+
 /** A folder holding the site (`index.html` at its root). */
 export interface DirectoryAssets {
   /** The folder, absolute or relative to the current directory. Read when the program runs. */
@@ -207,12 +213,19 @@ export interface StaticFrontendArgs {
    */
   tcParams?: Record<string, JsonValue>;
   /**
-   * The X-Frame-Options header. Toucan embeds are iframes: to embed the app in other sites, set
-   * "none" (no header; add a `frame-ancestors` Content-Security-Policy through
-   * `transform.responseHeadersPolicy` to name those sites).
-   * @default "SAMEORIGIN"
+   * The X-Frame-Options header. Toucan embeds are iframes: to embed the app in other sites, list them in
+   * `frameAncestors` (which drops this header), or set "none" (no header: any site may embed it).
+   * @default "SAMEORIGIN", or "none" with `frameAncestors`
    */
   frameOptions?: "SAMEORIGIN" | "DENY" | "none";
+  /**
+   * Sites allowed to embed the app in an iframe, sent as `Content-Security-Policy: frame-ancestors 'self'
+   * <sites>` (CSP sources: `https://intranet.example.com`, `https://*.example.com`). Browsers that know
+   * `frame-ancestors` ignore X-Frame-Options when it is present; the X-Frame-Options header is not sent.
+   * @default none (no Content-Security-Policy header)
+   * @example ["https://intranet.example.com"]
+   */
+  frameAncestors?: string[];
   /**
    * The CloudFront price class: which edge locations serve the site.
    * @default "PriceClass_100" (North America and Europe)
@@ -299,6 +312,8 @@ interface NormalizedArgs {
   source: SiteSource;
   priceClass: PriceClass;
   frameOptions: "SAMEORIGIN" | "DENY" | "none";
+  /** `frame-ancestors ...` from `frameAncestors`, or none. */
+  contentSecurityPolicy: string | undefined;
   gracePeriodSeconds: number;
   noncurrentDays: number;
   originReadTimeout: number;
@@ -385,13 +400,39 @@ export function validateStaticFrontendArgs(name: string, args: StaticFrontendArg
     "is not a CloudFront price class",
     'use "PriceClass_100", "PriceClass_200" or "PriceClass_All"',
   );
-  const frameOptions = args.frameOptions ?? "SAMEORIGIN";
+  const frameAncestors = args.frameAncestors ?? [];
+  for (const site of frameAncestors) {
+    checks.require(
+      FRAME_ANCESTOR.test(site),
+      "frameAncestors",
+      site,
+      "is not a CSP host source",
+      'write it like "https://intranet.example.com" or "https://*.example.com"',
+    );
+  }
+  const frameOptions = args.frameOptions ?? (frameAncestors.length > 0 ? "none" : "SAMEORIGIN");
   checks.require(
     ["SAMEORIGIN", "DENY", "none"].includes(frameOptions),
     "frameOptions",
     frameOptions,
     "is not an X-Frame-Options choice",
     'use "SAMEORIGIN", "DENY" or "none" (no header, for embedding in other sites)',
+  );
+  checks.require(
+    frameAncestors.length === 0 || frameOptions === "none",
+    "frameOptions",
+    frameOptions,
+    "would block the sites of `frameAncestors` in browsers that only know X-Frame-Options",
+    "remove frameOptions (frameAncestors drops the header), or remove frameAncestors",
+  );
+  const contentSecurityPolicy =
+    frameAncestors.length > 0 ? `frame-ancestors 'self' ${frameAncestors.join(" ")}` : undefined;
+  checks.require(
+    (contentSecurityPolicy ?? "").length <= MAX_CSP_LENGTH,
+    "frameAncestors",
+    frameAncestors,
+    `makes a Content-Security-Policy longer than CloudFront's ${MAX_CSP_LENGTH} characters`,
+    "use wildcards (https://*.example.com) for sites of one domain",
   );
   const gracePeriodSeconds = args.gracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
   checks.require(
@@ -428,6 +469,7 @@ export function validateStaticFrontendArgs(name: string, args: StaticFrontendArg
     source: source!,
     priceClass,
     frameOptions,
+    contentSecurityPolicy,
     gracePeriodSeconds,
     noncurrentDays,
     originReadTimeout: api?.originReadTimeout ?? MAX_ORIGIN_READ_TIMEOUT,
@@ -756,6 +798,14 @@ export class StaticFrontend extends pulumi.ComponentResource {
             ...(plan.frameOptions === "none"
               ? {}
               : { frameOptions: { frameOption: plan.frameOptions, override: true } }),
+            ...(plan.contentSecurityPolicy
+              ? {
+                  contentSecurityPolicy: {
+                    contentSecurityPolicy: plan.contentSecurityPolicy,
+                    override: true,
+                  },
+                }
+              : {}),
           },
         },
         { parent: this },

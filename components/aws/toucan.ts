@@ -154,6 +154,18 @@ export interface StaticFrontendSettings {
   usEast1Provider?: StaticFrontendArgs["usEast1Provider"];
   /** An existing us-east-1 certificate for the frontend's name. */
   certificateArn?: StaticFrontendArgs["certificateArn"];
+  /**
+   * The X-Frame-Options header CloudFront sends with every page (see `StaticFrontendArgs.frameOptions`).
+   * @default "SAMEORIGIN", or "none" with `frameAncestors`
+   */
+  frameOptions?: StaticFrontendArgs["frameOptions"];
+  /**
+   * Sites allowed to embed the app (the vendor's embeds are iframes), sent as a `frame-ancestors`
+   * Content-Security-Policy.
+   * @default none
+   * @example ["https://intranet.example.com"]
+   */
+  frameAncestors?: string[];
 }
 
 export interface ScreenshotArgs {
@@ -961,6 +973,8 @@ function staticFrontendArgsFor(
     tcParams: settings.tcParams,
     mixpanelAnalyticsId: settings.mixpanelAnalyticsId,
     priceClass: settings.priceClass,
+    frameOptions: settings.frameOptions,
+    frameAncestors: settings.frameAncestors,
     gracePeriodSeconds: settings.gracePeriodSeconds,
     usEast1Provider: settings.usEast1Provider,
     certificateArn: settings.certificateArn,
