@@ -709,6 +709,86 @@ describe("Toucan (component)", () => {
   });
 });
 
+describe("Toucan with a screenshot service", () => {
+  const SCREENSHOT = "registry.example.com/toucantoco/screenshot:1.0.0";
+  let recording: Recording;
+  before(async function () {
+    this.timeout(60_000);
+    ({ recording } = await record(
+      () => new Toucan("t", { ...BASE, screenshot: { image: SCREENSHOT, port: 3000 } }),
+    ));
+  });
+
+  function service(tier: string): RecordedResource {
+    const found = recording.byType(SERVICE).filter((s) => s.name.includes(`-${tier}`));
+    assert.equal(found.length, 1, tier);
+    return found[0];
+  }
+  const groupOf = (tier: string) =>
+    groupById(
+      recording,
+      (service(tier).inputs.networkConfiguration as { securityGroups: string[] }).securityGroups[0],
+    );
+
+  it("registers its tasks under a private name of the VPC (Cloud Map A records)", () => {
+    const namespace = recording.one("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace");
+    assert.equal(namespace.inputs.name, "t.internal");
+    assert.equal(namespace.inputs.vpc, recording.one("aws:ec2/vpc:Vpc").outputs.id);
+    const discovery = recording.one("aws:servicediscovery/service:Service");
+    assert.equal(discovery.inputs.name, "screenshot");
+    assert.deepEqual(discovery.inputs.dnsConfig, {
+      namespaceId: namespace.outputs.id,
+      dnsRecords: [{ type: "A", ttl: 10 }],
+      routingPolicy: "MULTIVALUE",
+    });
+    assert.deepEqual(service("screenshot").inputs.serviceRegistries, { registryArn: discovery.outputs.arn });
+  });
+
+  it("admits the backend's tasks on its port, and nothing else", () => {
+    const rules = ingressOf(recording, groupOf("screenshot"));
+    assert.equal(rules.length, 1);
+    assert.equal(rules[0].inputs.referencedSecurityGroupId, groupOf("backend").outputs.id);
+    assert.equal(rules[0].inputs.ipProtocol, "tcp");
+    assert.equal(rules[0].inputs.fromPort, 3000);
+    assert.equal(rules[0].inputs.toPort, 3000);
+  });
+
+  it("tells the backend its URL under TOUCAN_SCREENSHOT_URL", () => {
+    assert.equal(
+      envOf(mainContainer(recording, "backend")).TOUCAN_SCREENSHOT_URL,
+      "http://screenshot.t.internal:3000",
+    );
+  });
+
+  it("GIVEN urlVariable and namespace THEN the backend gets the URL under that name", async () => {
+    const { recording: other } = await record(
+      () =>
+        new Toucan("t", {
+          ...BASE,
+          screenshot: { image: SCREENSHOT, urlVariable: "SCREENSHOT_URL", namespace: "toucan.corp.internal" },
+        }),
+    );
+    const env = envOf(mainContainer(other, "backend"));
+    assert.equal(env.SCREENSHOT_URL, "http://screenshot.toucan.corp.internal:80");
+    assert.equal(env.TOUCAN_SCREENSHOT_URL, undefined);
+  });
+
+  for (const [title, screenshot, argument] of [
+    ["a variable name that is not one", { urlVariable: "screenshot-url" }, "screenshot.urlVariable"],
+    ["a Redis variable's name", { urlVariable: "TOUCAN_REDIS_HOST" }, "screenshot.urlVariable"],
+    ["a namespace that is not a DNS name", { namespace: "Toucan_Internal" }, "screenshot.namespace"],
+  ] as const) {
+    it(`GIVEN ${title} THEN names ${argument} before anything registers`, async () => {
+      const { error, recording: failed } = await recordFailure(
+        () => new Toucan("t", { ...BASE, screenshot: { image: SCREENSHOT, ...screenshot } }),
+      );
+      assert.ok(error instanceof ToucanArgumentError, String(error));
+      assert.match(error.message, new RegExp(`\`${argument.replace(".", "\\.")}\``));
+      assert.deepEqual(failed.built, []);
+    });
+  }
+});
+
 describe("Toucan without NAT (nat none)", () => {
   const ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
   const MIRRORED: ToucanArgs = {

@@ -308,6 +308,18 @@ export interface ToucanServiceArgs {
    */
   loadBalancer?: ServiceLoadBalancerAttachment;
   /**
+   * Security groups whose members may reach the tasks on `containerPort` (e.g. the backend's, for a service
+   * it calls by its private name). One ingress rule per group, on that port only.
+   * @default none
+   */
+  clientSecurityGroupIds?: pulumi.Input<string>[];
+  /**
+   * A Cloud Map service (`aws.servicediscovery.Service` with A records in a private DNS namespace) the tasks
+   * register in, so that other tasks of the VPC reach them by a private name.
+   * @default not registered
+   */
+  serviceRegistryArn?: pulumi.Input<string>;
+  /**
    * An existing security group for the tasks: none is created, but the rule admitting the load balancer is
    * still added to it.
    * @default one is created: ingress only on `containerPort` from the load balancer's group; egress to
@@ -1026,6 +1038,22 @@ export class ToucanService extends pulumi.ComponentResource {
     const cluster = this.resolveCluster(name, args, s, tags);
     const securityGroupId = this.resolveSecurityGroup(name, args, tags);
     const loadBalancerRules = this.admitLoadBalancer(name, args, s, securityGroupId);
+    const clientRules = (args.clientSecurityGroupIds ?? []).map(
+      (client, i) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-from-client-${i}`,
+          {
+            securityGroupId,
+            referencedSecurityGroupId: client,
+            ipProtocol: "tcp",
+            fromPort: s.containerPort,
+            toPort: s.containerPort,
+            description: `Clients of ${name} on ${s.containerPort}`,
+            tags,
+          },
+          { parent: this },
+        ),
+    );
     const logGroup = this.createLogGroup(name, args, s, tags);
     const executionRole = this.resolveRole(
       name,
@@ -1048,6 +1076,7 @@ export class ToucanService extends pulumi.ComponentResource {
     const service = this.createService(name, args, s, cluster.arn, securityGroupId, taskDefinition, tags, [
       ...(args.loadBalancer?.readyResources ?? []),
       ...loadBalancerRules,
+      ...clientRules,
       ...executionGrants,
       ...taskGrants,
     ]);
@@ -1109,7 +1138,7 @@ export class ToucanService extends pulumi.ComponentResource {
         `${name}-sg`,
         {
           vpcId: args.vpcId,
-          description: `Tasks of ${name}: ${args.loadBalancer ? "ingress from its load balancer only" : "no ingress"}`,
+          description: `Tasks of ${name}: ${args.loadBalancer ? "ingress from its load balancer only" : args.clientSecurityGroupIds?.length ? "ingress from its clients only" : "no ingress"}`,
           tags: { ...tags, Name: name },
         },
         { parent: this },
@@ -1519,6 +1548,7 @@ export class ToucanService extends pulumi.ComponentResource {
               }))
             : undefined,
           healthCheckGracePeriodSeconds: lb ? s.healthCheckGracePeriodSeconds : undefined,
+          serviceRegistries: args.serviceRegistryArn ? { registryArn: args.serviceRegistryArn } : undefined,
           deploymentCircuitBreaker: { enable: true, rollback: true },
           deploymentMinimumHealthyPercent: s.minimumHealthyPercent,
           deploymentMaximumPercent: s.maximumPercent,

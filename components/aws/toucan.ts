@@ -172,11 +172,23 @@ export interface ScreenshotArgs {
   /** The screenshot service's image. */
   image: string;
   /**
-   * Port it listens on (it is not behind the load balancer; it reaches the frontend and backend
-   * through their public names, as the vendor requires).
+   * Port it listens on. The vendor documents neither the image nor its port: check yours. It is not
+   * behind the load balancer: the backend calls it by its private name (`screenshot.<namespace>`), and
+   * it reaches the frontend and backend through their public names, as the vendor requires.
    * @default 80
    */
   port?: number;
+  /**
+   * The backend variable that carries the service's URL (`http://screenshot.<namespace>:<port>`). The
+   * vendor does not document its name: the default is an assumption you can change.
+   * @default "TOUCAN_SCREENSHOT_URL"
+   */
+  urlVariable?: string;
+  /**
+   * The private DNS namespace (Cloud Map, a Route 53 private zone of the VPC) the tasks register in.
+   * @default "<component name>.internal", e.g. "toucan.internal"
+   */
+  namespace?: string;
   /**
    * Fargate CPU units.
    * @default 1024 (1 vCPU)
@@ -452,6 +464,8 @@ interface Refs {
   publicSubnetIds: pulumi.Input<string>[];
   availabilityZones: pulumi.Input<string>[];
   backendSecurityGroupId: pulumi.Input<string>;
+  /** The Cloud Map service the screenshot tasks register in. */
+  screenshotRegistryArn?: pulumi.Input<string>;
   backendTaskRole: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
   /** The toolbox's task role, made before the storage so its file-system policy admits it. */
   toolboxTaskRole?: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
@@ -850,6 +864,9 @@ function backendArgsFor(
       oldAugmentWhitelist: backend.oldAugmentWhitelist,
       redis: { host: refs.redis.host, port: refs.redis.port, tls: refs.redis.tls },
       redisVariables: backend.redisVariables,
+      screenshot: args.screenshot
+        ? { url: screenshotAddress(name, args.screenshot).url, variable: args.screenshot.urlVariable }
+        : undefined,
       extra: backend.environment,
     },
     component,
@@ -927,6 +944,19 @@ function frontendArgsFor(
   };
 }
 
+/** Lower-case DNS labels, at least two. */
+const DNS_NAMESPACE = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The screenshot service's private name: a Cloud Map A record in a private DNS namespace of the VPC. */
+export function screenshotAddress(
+  name: string,
+  screenshot: ScreenshotArgs,
+): { namespace: string; host: string; url: string } {
+  const namespace = screenshot.namespace ?? `${name.toLowerCase()}.internal`;
+  const host = `screenshot.${namespace}`;
+  return { namespace, host, url: `http://${host}:${screenshot.port ?? 80}` };
+}
+
 function screenshotArgsFor(
   screenshot: ScreenshotArgs,
   refs: Refs,
@@ -939,6 +969,10 @@ function screenshotArgsFor(
     subnetIds: refs.privateSubnetIds,
     image: screenshot.image,
     containerPort: screenshot.port ?? 80,
+    // The backend calls it by its private name, on its port only.
+    clientSecurityGroupIds: [refs.backendSecurityGroupId],
+    serviceRegistryArn:
+      refs.screenshotRegistryArn ?? `arn:aws:servicediscovery:us-east-1:123456789012:service/srv-${PLANNED}`,
     cpu: screenshot.cpu ?? 1024,
     memory: screenshot.memory ?? 2048,
     desiredCount: screenshot.desiredCount ?? 2,
@@ -1182,6 +1216,16 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
     "is not a function",
     "give a function of ({ type, name, props, opts }) that edits props and opts in place",
   );
+  if (args.screenshot) {
+    const { namespace } = screenshotAddress(name, args.screenshot);
+    checks.require(
+      DNS_NAMESPACE.test(namespace) && namespace.length <= 253,
+      "screenshot.namespace",
+      namespace,
+      "is not a DNS name of lower-case labels (the default is the component's name + .internal)",
+      'set it, e.g. "toucan.internal"',
+    );
+  }
   checks.require(
     !(args.staticFrontend && args.frontend),
     "frontend",
@@ -1482,6 +1526,7 @@ export class Toucan extends pulumi.ComponentResource {
       this.frontend = new ToucanService(`${name}-frontend`, frontendArgsFor(args, plan, refs, tags), child);
     }
     if (args.screenshot) {
+      refs.screenshotRegistryArn = this.screenshotRegistry(name, args.screenshot, refs.vpcId, tags);
       this.screenshot = new ToucanService(
         `${name}-screenshot`,
         screenshotArgsFor(args.screenshot, refs, tags, args.logs),
@@ -1813,6 +1858,40 @@ export class Toucan extends pulumi.ComponentResource {
       { parent: this },
     );
     return [group.id];
+  }
+
+  /**
+   * The screenshot service's private name: a Cloud Map private DNS namespace (a Route 53 private zone of
+   * the VPC) and a service whose A records ECS keeps to the running tasks' addresses.
+   */
+  private screenshotRegistry(
+    name: string,
+    screenshot: ScreenshotArgs,
+    vpcId: pulumi.Input<string>,
+    tags: Record<string, string>,
+  ): pulumi.Output<string> {
+    const { namespace } = screenshotAddress(name, screenshot);
+    const zone = new aws.servicediscovery.PrivateDnsNamespace(
+      `${name}-namespace`,
+      { name: namespace, vpc: vpcId, description: `Private names of ${name}`, tags },
+      { parent: this },
+    );
+    const service = new aws.servicediscovery.Service(
+      `${name}-screenshot-discovery`,
+      {
+        name: "screenshot",
+        dnsConfig: {
+          namespaceId: zone.id,
+          dnsRecords: [{ type: "A", ttl: 10 }],
+          routingPolicy: "MULTIVALUE",
+        },
+        // ECS deregisters stopped tasks; a retired service's leftover instances must not block its deletion.
+        forceDestroy: true,
+        tags,
+      },
+      { parent: this },
+    );
+    return service.arn;
   }
 
   private createCluster(name: string, tags: Record<string, string>) {

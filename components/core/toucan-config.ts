@@ -412,12 +412,21 @@ export interface BackendEnvironmentArgs {
    */
   redisVariables?: Partial<RedisVariableNames>;
   /**
+   * The screenshot service's private URL and the variable it is written under (the vendor does not
+   * document the name: {@link DEFAULT_SCREENSHOT_URL_VARIABLE} is an assumption you can change).
+   * @default no screenshot variable
+   */
+  screenshot?: { url: string; variable?: string };
+  /**
    * More plain variables. Names are `^[A-Z_][A-Z0-9_]*$`; secrets ({@link secretVariableNames}) and values
    * that embed a password in a URI are refused, as are the variables this function writes itself.
    * @default none
    */
   extra?: Record<string, pulumi.Input<string>>;
 }
+
+/** The backend variable carrying the screenshot service's URL (an assumption: the vendor does not name it). */
+export const DEFAULT_SCREENSHOT_URL_VARIABLE = "TOUCAN_SCREENSHOT_URL";
 
 const CONNECTOR_NAME = /^[a-z0-9_]+$/;
 /** Small-app ids are slugs; the list is JSON read by the backend, so quotes or spaces would corrupt it. */
@@ -602,6 +611,25 @@ export function backendEnvironment(
     "gives two Redis settings the same variable name",
     "give each of host, port, tls, url and password its own name",
   );
+  const screenshotVariable = args.screenshot
+    ? (args.screenshot.variable ?? DEFAULT_SCREENSHOT_URL_VARIABLE)
+    : undefined;
+  if (screenshotVariable !== undefined) {
+    checks.require(
+      ENV_NAME.test(screenshotVariable),
+      "screenshot.urlVariable",
+      screenshotVariable,
+      "is not an environment variable name (^[A-Z_][A-Z0-9_]*$)",
+      `use upper-case letters, digits and underscores, e.g. "${DEFAULT_SCREENSHOT_URL_VARIABLE}"`,
+    );
+    checks.require(
+      !Object.values(names).includes(screenshotVariable),
+      "screenshot.urlVariable",
+      screenshotVariable,
+      "is also a Redis variable name",
+      "give the screenshot URL a name of its own",
+    );
+  }
   const redis = args.redis ?? {};
   if (typeof redis.url === "string") {
     checks.require(
@@ -627,6 +655,7 @@ export function backendEnvironment(
   owned(names.host, "redis.host");
   owned(names.port, "redis.port");
   owned(names.tls, "redis.tls");
+  if (screenshotVariable !== undefined) owned(screenshotVariable, "screenshot");
   for (const name of secretVariableNames(names)) {
     reserved.set(name, {
       problem: "is a secret, and plain environment variables are stored in plain text",
@@ -659,6 +688,8 @@ export function backendEnvironment(
               refuseCredential(component, "redis.url", `deliver the URL as a secret under ${names.url}`),
             );
   }
+  if (args.screenshot && screenshotVariable !== undefined)
+    environment[screenshotVariable] = args.screenshot.url;
   for (const [name, value] of Object.entries(args.extra ?? {})) {
     environment[name] =
       typeof value === "string"
