@@ -3,7 +3,7 @@
  * topology (root program, `frontendMode: static`, files from a folder) on generated sites of 50 and
  * 5,000 files (the real frontend has a few thousand), and prints the resource counts, which must
  * not grow with the number of files. Then it times the full redundant topology (`Pulumi.demo.yaml`) with
- * its alarms and dashboard on, which must plan in under 3 s.
+ * its alarms and dashboard on, which must plan in under 3 s, and the review tools on it (tools/bench-review.ts).
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -12,6 +12,7 @@ import * as path from "path";
 import { buildManifest } from "../components/static/manifest";
 import { renderEmbedParams, renderTcParams } from "../components/static/tc-params";
 import { planProgram } from "../components/planner/plan-runner";
+import { benchReview } from "./bench-review";
 
 /** Writes a site shaped like a bundled SPA: hashed chunks, fonts, images, a few HTML pages. */
 export function generateSite(root: string, fileCount: number): void {
@@ -121,6 +122,7 @@ async function benchFullTopology(): Promise<void> {
       `${graph.resources.length} resources, ${alarms} alarms, ${dashboards} dashboard: ${verdict}`,
   );
   if (ms >= 3_000) process.exitCode = 1;
+  if (!(await benchReview(graph, programDir))) process.exitCode = 1;
 }
 
 /** The last `npm run mutate` (its summary is committed; the bench does not run StrykerJS). */
