@@ -512,6 +512,62 @@ function isInt(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): valu
 export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs): ToucanServiceSettings {
   requireArgs(`ToucanService "${name}"`, args, "an object of ToucanServiceArgs");
   const checks = new ArgumentChecks(`ToucanService "${name}"`);
+  checkServiceName(checks, name, args);
+  checkSubnets(checks, args);
+  const { containerName, containerPort } = checkMainContainer(checks, args);
+  const { cpu, memory, cpuArchitecture } = checkTaskSize(checks, args);
+  const { desiredCount, allowSingleTask } = checkTaskCount(checks, args);
+  const volumes = args.volumes ?? [];
+  const checkContainer = containerChecker(checks, args, checkVolumes(checks, volumes));
+  const environment = args.environment ?? {};
+  const secrets = args.secrets ?? {};
+  const mounts = args.mounts ?? [];
+  checkContainer("", environment, secrets, mounts);
+  const initContainers = checkInitContainers(checks, args, containerName, checkContainer);
+  const lb = checkLoadBalancer(checks, args);
+  const logRetentionDays = checkLogRetention(checks, args);
+  const { minimumHealthyPercent, maximumPercent } = checkDeployment(checks, args, desiredCount);
+  const healthCheckGracePeriodSeconds = checkHealthChecks(checks, args);
+  const autoscaling = checkAutoscaling(checks, args, desiredCount, allowSingleTask);
+  const family = checkFamilyAndCluster(checks, name, args);
+
+  checks.throwIfAny();
+  return {
+    containerName,
+    containerPort,
+    cpu,
+    memory,
+    cpuArchitecture,
+    desiredCount,
+    environment,
+    secrets,
+    volumes,
+    mounts,
+    initContainers,
+    logRetentionDays,
+    minimumHealthyPercent,
+    maximumPercent,
+    healthCheckGracePeriodSeconds,
+    autoscaling,
+    requestScaling: lb?.targetGroupArnSuffix !== undefined && lb?.loadBalancerArnSuffix !== undefined,
+    family,
+    readonlyRootFilesystem: args.readonlyRootFilesystem ?? false,
+    enableExecuteCommand: args.enableExecuteCommand ?? false,
+    protect: args.protect ?? false,
+  };
+}
+
+// The steps of validateToucanServiceArgs, in the order of the task definition and the service.
+type Checks = ArgumentChecks;
+type ContainerCheck = (
+  where: string,
+  environment: Record<string, pulumi.Input<string>>,
+  secrets: Record<string, pulumi.Input<string>>,
+  mounts: ContainerMount[],
+) => void;
+
+/** The name becomes ECS and IAM names (with the generated roles', within IAM's 64 characters). */
+function checkServiceName(checks: Checks, name: string, args: ToucanServiceArgs): void {
   checks.require(
     /^[A-Za-z0-9_-]+$/.test(name),
     "name",
@@ -528,7 +584,10 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
       `use a shorter name, or pass both \`taskRole\` and \`executionRole\``,
     );
   }
+}
 
+/** At least two distinct subnets (a list that is an Output is checked once known). */
+function checkSubnets(checks: Checks, args: ToucanServiceArgs): void {
   // A list that is an Output is checked once known (checkedSubnets, where the service uses it).
   const subnets = plainList(args.subnetIds);
   if (subnets !== undefined || args.subnetIds === undefined) {
@@ -551,6 +610,10 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
       repeated.fix,
     );
   }
+}
+
+/** The image, the main container's name and port. */
+function checkMainContainer(checks: Checks, args: ToucanServiceArgs) {
   if (typeof args.image === "string") {
     checks.require(
       args.image.trim() !== "",
@@ -577,7 +640,11 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     "is not a TCP port",
     "use 1-65535",
   );
+  return { containerName, containerPort };
+}
 
+/** A Fargate CPU and memory pair, and the CPU architecture. */
+function checkTaskSize(checks: Checks, args: ToucanServiceArgs) {
   const cpu = args.cpu ?? 1024;
   const memory = args.memory ?? 2048;
   const memoryOptions = fargateMemoryOptions(cpu);
@@ -604,7 +671,11 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     "is not a Fargate CPU architecture",
     'use "X86_64" or "ARM64"',
   );
+  return { cpu, memory, cpuArchitecture };
+}
 
+/** Two tasks or more, unless a single task is asked for explicitly. */
+function checkTaskCount(checks: Checks, args: ToucanServiceArgs) {
   const allowSingleTask = args.allowSingleTask ?? false;
   const desiredCount = args.desiredCount ?? 2;
   checks.require(
@@ -621,10 +692,11 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     "leaves the service without a second task, so losing one task or one AZ takes it down",
     "use 2 or more, or set `allowSingleTask: true` for a non-redundant (development) service",
   );
+  return { desiredCount, allowSingleTask };
+}
 
-  // Environment and secrets of every container.
-  const allowPlain = new Set(args.allowPlainEnvironment ?? []);
-  const volumes = args.volumes ?? [];
+/** Volume names and EFS volumes; returns the names mounts may use. */
+function checkVolumes(checks: Checks, volumes: NonNullable<ToucanServiceArgs["volumes"]>): string[] {
   const volumeNames = volumes.map((v) => v.name);
   volumes.forEach((v, i) => {
     checks.require(
@@ -651,8 +723,13 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     "repeats a volume name",
     "give each volume a distinct name",
   );
+  return volumeNames;
+}
 
-  const checkContainer = (
+/** The check of one container's environment (no credential in plain text), secrets and mounts. */
+function containerChecker(checks: Checks, args: ToucanServiceArgs, volumeNames: string[]): ContainerCheck {
+  const allowPlain = new Set(args.allowPlainEnvironment ?? []);
+  return (
     where: string,
     environment: Record<string, pulumi.Input<string>>,
     secrets: Record<string, pulumi.Input<string>>,
@@ -740,12 +817,15 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
       paths.add(m.containerPath);
     });
   };
+}
 
-  const environment = args.environment ?? {};
-  const secrets = args.secrets ?? {};
-  const mounts = args.mounts ?? [];
-  checkContainer("", environment, secrets, mounts);
-
+/** Init containers: distinct names, an image and a command each, and their own environment checked. */
+function checkInitContainers(
+  checks: Checks,
+  args: ToucanServiceArgs,
+  containerName: string,
+  checkContainer: ContainerCheck,
+) {
   const initContainers = args.initContainers ?? [];
   const containerNames = [containerName];
   initContainers.forEach((c, i) => {
@@ -781,7 +861,11 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     );
     checkContainer(where, c.environment ?? {}, c.secrets ?? {}, c.mounts ?? []);
   });
+  return initContainers;
+}
 
+/** Both ARN suffixes or neither, and room for the retiring target groups. */
+function checkLoadBalancer(checks: Checks, args: ToucanServiceArgs) {
   const lb = args.loadBalancer;
   if (lb) {
     checks.require(
@@ -800,7 +884,10 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
       "retire one load balancer at a time",
     );
   }
+  return lb;
+}
 
+function checkLogRetention(checks: Checks, args: ToucanServiceArgs): number {
   const logRetentionDays = args.logRetentionDays ?? 30;
   checks.require(
     CLOUDWATCH_RETENTION_DAYS.includes(logRetentionDays),
@@ -809,7 +896,11 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     "is not a CloudWatch Logs retention",
     `use one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`,
   );
+  return logRetentionDays;
+}
 
+/** Deployment bounds that let a rolling deployment progress. */
+function checkDeployment(checks: Checks, args: ToucanServiceArgs, desiredCount: number) {
   const minimumHealthyPercent = args.deployment?.minimumHealthyPercent ?? 100;
   const maximumPercent = args.deployment?.maximumPercent ?? 200;
   checks.require(
@@ -839,7 +930,12 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
       `raise maximumPercent to at least ${100 + Math.ceil(100 / desiredCount)}`,
     );
   }
+  return { minimumHealthyPercent, maximumPercent };
+}
 
+/** The load balancer's grace period and the container's own health check. */
+function checkHealthChecks(checks: Checks, args: ToucanServiceArgs): number {
+  const lb = args.loadBalancer;
   const healthCheckGracePeriodSeconds = args.healthCheckGracePeriodSeconds ?? 120;
   checks.require(
     isInt(healthCheckGracePeriodSeconds, 0, 2147483647),
@@ -855,7 +951,26 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     "has no effect without `loadBalancer` (ECS accepts it only for load-balanced services)",
     "remove it, or attach the service to a target group",
   );
+  if (args.containerHealthCheck !== undefined) {
+    const command = args.containerHealthCheck;
+    checks.require(
+      command.length >= 2 && (command[0] === "CMD" || command[0] === "CMD-SHELL"),
+      "containerHealthCheck",
+      command,
+      'does not start with "CMD" or "CMD-SHELL" followed by the command',
+      'use e.g. ["CMD-SHELL", "curl -fs http://localhost/ || exit 1"]',
+    );
+  }
+  return healthCheckGracePeriodSeconds;
+}
 
+/** Autoscaling bounds around the desired count, and its targets. */
+function checkAutoscaling(
+  checks: Checks,
+  args: ToucanServiceArgs,
+  desiredCount: number,
+  allowSingleTask: boolean,
+): ToucanServiceSettings["autoscaling"] {
   let autoscaling: ToucanServiceSettings["autoscaling"];
   if (args.autoscaling !== false) {
     const a = args.autoscaling ?? {};
@@ -908,18 +1023,11 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
       "use e.g. 1000",
     );
   }
+  return autoscaling;
+}
 
-  if (args.containerHealthCheck !== undefined) {
-    const command = args.containerHealthCheck;
-    checks.require(
-      command.length >= 2 && (command[0] === "CMD" || command[0] === "CMD-SHELL"),
-      "containerHealthCheck",
-      command,
-      'does not start with "CMD" or "CMD-SHELL" followed by the command',
-      'use e.g. ["CMD-SHELL", "curl -fs http://localhost/ || exit 1"]',
-    );
-  }
-
+/** The task definition family, and Container Insights only on a cluster the component creates. */
+function checkFamilyAndCluster(checks: Checks, name: string, args: ToucanServiceArgs): string {
   const family = args.family ?? defaultFamily(pulumi.getProject(), pulumi.getStack(), name);
   checks.require(
     NAME.test(family),
@@ -944,31 +1052,7 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
     "has no effect on an existing `cluster`",
     "set Container Insights on the cluster itself, or remove `containerInsights`",
   );
-
-  checks.throwIfAny();
-  return {
-    containerName,
-    containerPort,
-    cpu,
-    memory,
-    cpuArchitecture,
-    desiredCount,
-    environment,
-    secrets,
-    volumes,
-    mounts,
-    initContainers,
-    logRetentionDays,
-    minimumHealthyPercent,
-    maximumPercent,
-    healthCheckGracePeriodSeconds,
-    autoscaling,
-    requestScaling: lb?.targetGroupArnSuffix !== undefined && lb?.loadBalancerArnSuffix !== undefined,
-    family,
-    readonlyRootFilesystem: args.readonlyRootFilesystem ?? false,
-    enableExecuteCommand: args.enableExecuteCommand ?? false,
-    protect: args.protect ?? false,
-  };
+  return family;
 }
 
 /** Shows the shape of a refused value without its secret part. */
