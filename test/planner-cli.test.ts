@@ -170,7 +170,7 @@ describe("toucan-plan (the planner's command)", function () {
     }
   });
 
-  it("GIVEN the built command (JavaScript, no ts-node) THEN it plans a JavaScript program", () => {
+  it("GIVEN the built command (JavaScript, no ts-node of its own) THEN it plans a JavaScript program, and a TypeScript one with the program's ts-node", () => {
     // What `npm pack` ships: the library compiled to dist/components, with the package.json beside dist/.
     const pkg = path.join(scratch, "package");
     for (const file of ts.sys.readDirectory(path.join(ROOT, "components"), [".ts"])) {
@@ -199,6 +199,23 @@ describe("toucan-plan (the planner's command)", function () {
     const graph = JSON.parse(fs.readFileSync(path.join(scratch, "built.json"), "utf8"));
     assert.ok(graph.resources.some((r: { type: string }) => r.type === "toucan:installed:Marker"));
     assert.equal(graph.outputs.pulumiCopies, 1);
+
+    // A TypeScript program: loaded with the program's own ts-node, as the Pulumi CLI does.
+    const tsProgram = path.join(scratch, "ts-program");
+    fs.mkdirSync(tsProgram);
+    fs.writeFileSync(path.join(tsProgram, "Pulumi.yaml"), "name: acme-ts\nruntime: nodejs\n");
+    fs.writeFileSync(
+      path.join(tsProgram, "index.ts"),
+      'import * as pulumi from "@pulumi/pulumi";\nconst tasks: number = 2;\nexport const doubled = pulumi.output(tasks * 2);\n',
+    );
+    const typescript = run(
+      [bin, "--program", tsProgram, "--json", path.join(scratch, "ts.json")],
+      scratch,
+      false,
+    );
+    assert.equal(typescript.status, 0, typescript.stderr);
+    assert.match(typescript.stdout, /^program: ts-program\/index\.ts$/m);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(scratch, "ts.json"), "utf8")).outputs.doubled, 4);
   });
 
   it("GIVEN the root program with a config error THEN the message names the key the user set", () => {
