@@ -897,6 +897,13 @@ describe("Toucan without NAT (nat none)", () => {
         ],
       },
       {
+        title: "DocumentDB, whose CA bundle the backend downloads at task start",
+        args: { ...MIRRORED, mongo: { engine: "documentdb" } },
+        messages: [
+          /`mongo\.engine` is "documentdb": has the backend's init container .* download the RDS CA bundle/,
+        ],
+      },
+      {
         title: "natAvailable contradicting the network",
         args: { ...MIRRORED, mongo: { natAvailable: true, amiId: "ami-0123456789abcdef0" } },
         messages: [/`mongo\.natAvailable` is true: contradicts `network\.nat` \(none\)/],
