@@ -335,66 +335,112 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
   };
 
   if (args.existing) {
-    for (const key of MANAGED_ONLY) {
-      checks.require(
-        args[key] === undefined,
-        key,
-        key === "authToken" ? "(given)" : args[key],
-        "has no effect with `existing`",
-        key === "authToken"
-          ? "pass the existing server's password as `existing.authToken`"
-          : `remove \`${key}\`, or remove \`existing\` to build a replication group`,
-      );
-    }
-    for (const key of ["subnetGroup", "securityGroup", "replicationGroup"] as const) {
-      checks.require(
-        args.transform?.[key] === undefined,
-        `transform.${key}`,
-        "(given)",
-        "changes a resource that is not built with `existing`",
-        `remove \`transform.${key}\``,
-      );
-    }
-    const e = args.existing;
-    const port = e.port ?? REDIS_PORT;
-    checks.require(
-      Number.isInteger(port) && port >= 1 && port <= 65535,
-      "existing.port",
-      e.port,
-      "is not a TCP port",
-      "use a port between 1 and 65535 (Redis listens on 6379)",
-    );
-    checks.require(
-      typeof e.tls === "boolean",
-      "existing.tls",
-      e.tls,
-      "is not a boolean",
-      "say whether clients must connect with TLS: `tls: true` or `tls: false`",
-    );
-    for (const key of ["primaryEndpoint", "readerEndpoint"] as const) {
-      const host = e[key];
-      if (typeof host !== "string") continue;
-      checks.require(
-        /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host),
-        `existing.${key}`,
-        host,
-        "is not a bare host name",
-        'give the host name only, without scheme, port or path: e.g. "master.toucan.abc123.euw1.cache.amazonaws.com"',
-      );
-    }
-    if (typeof e.authToken === "string") {
-      checks.require(
-        e.authToken.length > 0,
-        "existing.authToken",
-        "(empty)",
-        "is empty",
-        "leave `authToken` out when the server has no password",
-      );
-    }
+    checkExistingServer(checks, args);
     checks.throwIfAny();
-    return { ...common, kind: "existing", existing: e };
+    return { ...common, kind: "existing", existing: args.existing };
   }
+  checkComponentName(checks, name);
+  const { engine, engineVersion, nodeType } = checkEngine(checks, args);
+  const { numReplicas, automaticFailover } = checkReplicas(checks, args);
+  const tls = checkEncryption(checks, args);
+  const { snapshotRetentionLimit, snapshotWindow, maintenanceWindow } = checkSnapshotsAndWindows(
+    checks,
+    args,
+  );
+  checkReplicationGroupId(checks, name, args);
+  const subnetCheck = checkPlacement(checks, name, args);
+  checks.throwIfAny();
+  const subnetIds = checkedListWhenKnown(args.subnetIds ?? [], subnetCheck, tooFewSubnets);
 
+  const base = (args.replicationGroupId ?? replicationGroupLogicalName(name)).toLowerCase();
+  const finalSnapshotIdentifier =
+    (args.finalSnapshot ?? true) ? `${base}-final-${stackHash(name)}` : undefined;
+  return {
+    ...common,
+    kind: "managed",
+    vpcId: args.vpcId!,
+    subnetIds,
+    clients: args.clientSecurityGroupIds ?? [],
+    engine,
+    engineVersion,
+    nodeType,
+    numReplicas,
+    automaticFailover,
+    tls,
+    authToken: args.authToken,
+    snapshotRetentionLimit,
+    snapshotWindow,
+    maintenanceWindow,
+    finalSnapshotIdentifier,
+    applyImmediately: args.applyImmediately ?? false,
+    replicationGroupId: args.replicationGroupId,
+  };
+}
+
+// The steps of validateRedisCacheArgs, in the order a reader checks a replication group.
+
+/** `existing`: only the connection settings apply, and they must be usable as given. */
+function checkExistingServer(checks: ArgumentChecks, args: RedisCacheArgs): void {
+  const e = args.existing!;
+  for (const key of MANAGED_ONLY) {
+    checks.require(
+      args[key] === undefined,
+      key,
+      key === "authToken" ? "(given)" : args[key],
+      "has no effect with `existing`",
+      key === "authToken"
+        ? "pass the existing server's password as `existing.authToken`"
+        : `remove \`${key}\`, or remove \`existing\` to build a replication group`,
+    );
+  }
+  for (const key of ["subnetGroup", "securityGroup", "replicationGroup"] as const) {
+    checks.require(
+      args.transform?.[key] === undefined,
+      `transform.${key}`,
+      "(given)",
+      "changes a resource that is not built with `existing`",
+      `remove \`transform.${key}\``,
+    );
+  }
+  const port = e.port ?? REDIS_PORT;
+  checks.require(
+    Number.isInteger(port) && port >= 1 && port <= 65535,
+    "existing.port",
+    e.port,
+    "is not a TCP port",
+    "use a port between 1 and 65535 (Redis listens on 6379)",
+  );
+  checks.require(
+    typeof e.tls === "boolean",
+    "existing.tls",
+    e.tls,
+    "is not a boolean",
+    "say whether clients must connect with TLS: `tls: true` or `tls: false`",
+  );
+  for (const key of ["primaryEndpoint", "readerEndpoint"] as const) {
+    const host = e[key];
+    if (typeof host !== "string") continue;
+    checks.require(
+      /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host),
+      `existing.${key}`,
+      host,
+      "is not a bare host name",
+      'give the host name only, without scheme, port or path: e.g. "master.toucan.abc123.euw1.cache.amazonaws.com"',
+    );
+  }
+  if (typeof e.authToken === "string") {
+    checks.require(
+      e.authToken.length > 0,
+      "existing.authToken",
+      "(empty)",
+      "is empty",
+      "leave `authToken` out when the server has no password",
+    );
+  }
+}
+
+/** The component name becomes ElastiCache names. */
+function checkComponentName(checks: ArgumentChecks, name: string): void {
   checks.require(
     /^[A-Za-z][A-Za-z0-9-]*$/.test(name) && !name.includes("--") && !name.endsWith("-"),
     "name",
@@ -402,6 +448,10 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
     "is not usable in ElastiCache names (letters, digits and single hyphens, starting with a letter)",
     'use a name such as "toucan-redis"',
   );
+}
+
+/** Engine, version and node type. */
+function checkEngine(checks: ArgumentChecks, args: RedisCacheArgs) {
   const engine = args.engine ?? "valkey";
   checks.require(
     REDIS_ENGINES.includes(engine),
@@ -423,6 +473,11 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
   }
   const nodeType = args.nodeType ?? "cache.t4g.small";
   checks.id("nodeType", nodeType, cacheNodeTypeProblem, 'use e.g. "cache.t4g.small" or "cache.m7g.large"');
+  return { engine, engineVersion, nodeType };
+}
+
+/** Replicas and automatic failover: a replica in another AZ to promote. */
+function checkReplicas(checks: ArgumentChecks, args: RedisCacheArgs) {
   const numReplicas = args.numReplicas ?? 1;
   const replicasOk = Number.isInteger(numReplicas) && numReplicas >= 0 && numReplicas <= MAX_REPLICAS;
   checks.require(
@@ -440,6 +495,11 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
     "leaves no replica to promote, but `automaticFailover` is true",
     "set `numReplicas` to at least 1, or `automaticFailover: false` for a single node that does not survive the loss of its AZ",
   );
+  return { numReplicas, automaticFailover };
+}
+
+/** Encryption in transit, and the AUTH token it allows. */
+function checkEncryption(checks: ArgumentChecks, args: RedisCacheArgs): boolean {
   const tls = args.transitEncryption ?? true;
   checks.require(
     tls || args.authToken === undefined,
@@ -458,6 +518,11 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
       `use 16 to 128 letters, digits and ${AUTH_TOKEN_SPECIALS.split("").join(" ")}, or leave it out to generate one`,
     );
   }
+  return tls;
+}
+
+/** Automatic snapshots and the daily and weekly windows. */
+function checkSnapshotsAndWindows(checks: ArgumentChecks, args: RedisCacheArgs) {
   const snapshotRetentionLimit = args.snapshotRetentionLimit ?? 7;
   checks.require(
     Number.isInteger(snapshotRetentionLimit) && snapshotRetentionLimit >= 0 && snapshotRetentionLimit <= 35,
@@ -484,6 +549,11 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
     "is not a weekly UTC time range",
     'use "ddd:hh:mm-ddd:hh:mm", e.g. "sun:04:00-sun:05:00"',
   );
+  return { snapshotRetentionLimit, snapshotWindow, maintenanceWindow };
+}
+
+/** The replication group id, given or autonamed from the component name, within ElastiCache's length. */
+function checkReplicationGroupId(checks: ArgumentChecks, name: string, args: RedisCacheArgs): void {
   if (args.replicationGroupId !== undefined) {
     const problem = replicationGroupIdProblem(args.replicationGroupId);
     checks.require(
@@ -504,6 +574,10 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
       `use a component name of at most ${REPLICATION_GROUP_ID_MAX - AUTONAME_SUFFIX - 3} characters, or set \`replicationGroupId\``,
     );
   }
+}
+
+/** The VPC and at least two subnets (a list that is an Output is checked once known). */
+function checkPlacement(checks: ArgumentChecks, name: string, args: RedisCacheArgs) {
   checks.require(
     args.vpcId !== undefined,
     "vpcId",
@@ -523,32 +597,7 @@ export function validateRedisCacheArgs(name: string, args: RedisCacheArgs): Mana
     subnetProblem ?? "",
     where.fix,
   );
-  checks.throwIfAny();
-  const subnetIds = checkedListWhenKnown(args.subnetIds ?? [], where, tooFewSubnets);
-
-  const base = (args.replicationGroupId ?? replicationGroupLogicalName(name)).toLowerCase();
-  const finalSnapshotIdentifier =
-    (args.finalSnapshot ?? true) ? `${base}-final-${stackHash(name)}` : undefined;
-  return {
-    ...common,
-    kind: "managed",
-    vpcId: args.vpcId!,
-    subnetIds,
-    clients: args.clientSecurityGroupIds ?? [],
-    engine,
-    engineVersion,
-    nodeType,
-    numReplicas,
-    automaticFailover,
-    tls,
-    authToken: args.authToken,
-    snapshotRetentionLimit,
-    snapshotWindow,
-    maintenanceWindow,
-    finalSnapshotIdentifier,
-    applyImmediately: args.applyImmediately ?? false,
-    replicationGroupId: args.replicationGroupId,
-  };
+  return where;
 }
 
 function engineVersionProblem(engine: RedisEngine, version: string): string | undefined {
