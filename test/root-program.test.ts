@@ -286,7 +286,9 @@ describe("root program", () => {
       const started = Date.now();
       const run = runPlanCli(["--json", out]);
       assert.equal(run.status, 0, run.stderr);
-      assert.ok(Date.now() - started < 10_000, "the plan of the demo config took 10 s or more");
+      // A guard against a pathological slowdown (about 2 s alone on 2 cores; `npm run bench` measures it),
+      // loose enough for a machine busy with other test runs.
+      assert.ok(Date.now() - started < 30_000, "the plan of the demo config took 30 s or more");
       assert.match(run.stdout, /toucan \(toucan:aws:Network\)/);
       assert.match(run.stdout, /toucan \(toucan:aws:Toucan\)/);
       const graph = JSON.parse(fs.readFileSync(out, "utf8"));
