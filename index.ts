@@ -11,11 +11,13 @@ import * as aws from "@pulumi/aws";
 import * as YAML from "yaml";
 import { SingleHost } from "./components/docker/single-host";
 import { Toucan } from "./components/aws/toucan";
+import { DEFAULT_MONGO_VERSION, MongoCluster } from "./components/aws/mongo-cluster";
 import {
   ConfigReader,
   DeclaredKey,
   availabilityZonesFromConfig,
   inConfigTerms,
+  previousMongoVersion,
   refuseIgnoredKeys,
   singleHostArgsFromConfig,
   toucanArgsFromConfig,
@@ -33,6 +35,25 @@ function refuseIgnored(): void {
   refuseIgnoredKeys(config, pulumi.runtime.allConfig(), project.config ?? {}, platform);
 }
 
+/** This stack's outputs of its last update (what it chose then), through a StackReference to itself. */
+let selfReference: pulumi.StackReference | undefined;
+function lastUpdate(): pulumi.StackReference {
+  selfReference ??= new pulumi.StackReference(
+    `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+  );
+  return selfReference;
+}
+
+/** The MongoDB version this stack's members run (see `previousMongoVersion`), when the config sets none. */
+async function runningMongoVersion(): Promise<string | undefined> {
+  if (config.str("mongoVersion") !== undefined) return undefined;
+  const read = async (name: string) => (await lastUpdate().getOutputDetails(name))?.value;
+  return previousMongoVersion({
+    mongoVersion: await read("mongoVersion"),
+    mongoAdminPasswordSecretArn: await read("mongoAdminPasswordSecretArn"),
+  });
+}
+
 /**
  * The AZs of a new VPC, chosen before anything registers: the ones this stack recorded at its last update
  * (its own `availabilityZones` output, read through a StackReference to itself), else the region's
@@ -40,9 +61,7 @@ function refuseIgnored(): void {
  */
 async function chooseAvailabilityZones(): Promise<string[] | undefined> {
   if (config.str("vpcId")) return undefined;
-  const self = new pulumi.StackReference(
-    `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
-  );
+  const self = lastUpdate();
   const recorded = (await self.getOutputDetails("availabilityZones"))?.value;
   const [zones, region] = await Promise.all([
     aws.getAvailabilityZones({ state: "available" }),
@@ -71,7 +90,7 @@ async function deploy(): Promise<Record<string, pulumi.Output<unknown>>> {
         : {}),
     };
   }
-  const args = toucanArgsFromConfig(config, await chooseAvailabilityZones());
+  const args = toucanArgsFromConfig(config, await chooseAvailabilityZones(), await runningMongoVersion());
   refuseIgnored();
   const toucan = inConfigTerms(config.projectName, () => new Toucan("toucan", args));
   return {
@@ -91,6 +110,8 @@ async function deploy(): Promise<Record<string, pulumi.Output<unknown>>> {
     ...(toucan.toolboxCommands ? { toolboxCommands: toucan.toolboxCommands } : {}),
     /** For a restore drill: the vault of the daily backups, and the Mongo administrator's password secret. */
     ...(toucan.backups ? { backupVaultName: toucan.backups.vaultName } : {}),
+    /** The MongoDB version of the community members; read back by the next update (never upgraded unasked). */
+    ...(toucan.mongo.engine === "community" ? { mongoVersion: pulumi.output(mongoVersionOf(args)) } : {}),
     ...(toucan.mongo.adminPasswordSecretArn
       ? { mongoAdminPasswordSecretArn: toucan.mongo.adminPasswordSecretArn }
       : {}),
@@ -98,6 +119,13 @@ async function deploy(): Promise<Record<string, pulumi.Output<unknown>>> {
       ? { ssoProviders: toucan.ssoProviders, ssoProviderBlocks: toucan.ssoProviderBlocks! }
       : {}),
   };
+}
+
+/** The version the community members install: the config's, the running one, else the default. */
+function mongoVersionOf(args: ReturnType<typeof toucanArgsFromConfig>): string {
+  const mongo = args.mongo;
+  const given = mongo !== undefined && !(mongo instanceof MongoCluster) ? mongo.version : undefined;
+  return given ?? DEFAULT_MONGO_VERSION;
 }
 
 export = deploy();

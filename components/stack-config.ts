@@ -4,6 +4,7 @@
  */
 import { SECRET_PLACEHOLDER, ToucanArgumentError, combineArgumentErrors } from "./core/errors";
 import type { NetworkArgs, NatStrategy } from "./aws/network";
+import { LEGACY_DEFAULT_MONGO_VERSION } from "./aws/mongo-cluster";
 
 /** Where config values come from: `new pulumi.Config()` fits, so does a map in a test. */
 export interface ConfigSource {
@@ -130,6 +131,18 @@ export interface AzContext {
  * changes nothing, a new AZ is appended, and leaving an AZ is refused (its EFS mount target and maybe a
  * Mongo member live there). Undefined for an existing VPC.
  */
+/**
+ * The MongoDB version a running stack's members run, from the outputs of its last update, so that a new
+ * default of this library never upgrades them unasked: its `mongoVersion` output; else, for a stack with a
+ * Mongo cluster deployed before that output existed, the default of then (7.0.30); else none (a new stack
+ * gets the current default). `mongoVersion` in the config always wins.
+ */
+export function previousMongoVersion(outputs: Record<string, unknown>): string | undefined {
+  if (typeof outputs.mongoVersion === "string") return outputs.mongoVersion;
+  if (outputs.mongoAdminPasswordSecretArn !== undefined) return LEGACY_DEFAULT_MONGO_VERSION;
+  return undefined;
+}
+
 export function availabilityZonesFromConfig(config: ConfigReader, context: AzContext): string[] | undefined {
   if (config.str("vpcId")) return undefined;
   const explicit = config.list("availabilityZones");
@@ -223,6 +236,8 @@ const MONGO_ENGINES = ["community", "documentdb", "atlas", "external"] as const;
 export function toucanArgsFromConfig(
   config: ConfigReader,
   availabilityZones?: string[],
+  /** The MongoDB version the stack runs, when `mongoVersion` is unset (see `previousMongoVersion`). */
+  runningMongoVersion?: string,
 ): import("./aws/toucan").ToucanArgs {
   const frontendDomain = config.str("frontendDomain");
   if (frontendDomain === undefined) {
@@ -259,7 +274,7 @@ export function toucanArgsFromConfig(
       engine: mongoEngine,
       ...(mongoEngine === "community"
         ? {
-            version: config.str("mongoVersion"),
+            version: config.str("mongoVersion") ?? runningMongoVersion,
             instanceType: config.str("mongoInstanceType"),
             volumeSizeGiB: config.int("mongoVolumeSizeGiB"),
             amiId: config.str("mongoAmiId"),

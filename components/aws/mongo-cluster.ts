@@ -118,8 +118,9 @@ export interface MongoClusterArgs {
   /**
    * `community`: MongoDB version: a pinned `major.minor.patch` (every member, including a replaced one,
    * installs exactly this) or a `major.minor` series (the newest patch at install time). Series 7.0 and
-   * 8.0 are supported. Changing it replaces the members, one data volume each kept.
-   * @default "7.0.30"
+   * 8.0 are supported. Changing it replaces the members, one data volume each kept (see README "Upgrading").
+   * Pin it: a newer library may default to a newer version (7.0.30 before 8.0.17 became the default).
+   * @default "8.0.17"
    */
   version?: string;
   /**
@@ -305,7 +306,9 @@ interface MemberResources {
 
 const COMPONENT = "toucan:aws:MongoCluster";
 export const DEFAULT_TLS_CA_FILE = "/etc/ssl/toucan/mongo-ca.pem";
-export const DEFAULT_MONGO_VERSION = "7.0.30";
+export const DEFAULT_MONGO_VERSION = "8.0.17";
+/** The default of earlier versions of this library: what a stack deployed with them runs. */
+export const LEGACY_DEFAULT_MONGO_VERSION = "7.0.30";
 export const DEFAULT_DATABASE = "api-toucan";
 /** Users of a `community` cluster (all authenticate against `admin`). */
 export const COMMUNITY_USERS = { admin: "toucan-admin", readWrite: "toucan", readOnly: "toucan-readonly" };
@@ -652,7 +655,7 @@ function validateCommunity(
     "version",
     version,
     `is not a MongoDB version of a supported series (${SUPPORTED_MONGO_SERIES.join(", ")}) for Amazon Linux 2023`,
-    `use e.g. "${DEFAULT_MONGO_VERSION}" (pinned) or "7.0" (newest 7.0.x)`,
+    `use e.g. "${DEFAULT_MONGO_VERSION}" (pinned) or "8.0" (newest 8.0.x)`,
   );
   const instanceType = args.instanceType ?? "t4g.medium";
   checks.id("instanceType", instanceType, instanceTypeProblem, 'use e.g. "t4g.medium" or "m7g.large"');
