@@ -46,7 +46,8 @@ function lastUpdate(): pulumi.StackReference {
 
 /** The MongoDB version this stack's members run (see `previousMongoVersion`), when the config sets none. */
 async function runningMongoVersion(): Promise<string | undefined> {
-  if (config.str("mongoVersion") !== undefined) return undefined;
+  // Read without marking the key used: with another engine it is still refused as ignored.
+  if (projectConfig.get("mongoVersion") !== undefined) return undefined;
   const read = async (name: string) => (await lastUpdate().getOutputDetails(name))?.value;
   return previousMongoVersion({
     mongoVersion: await read("mongoVersion"),
