@@ -5,6 +5,10 @@
  * provider's documentation states as "Forces new resource" / "Changing this forces a new resource"; the
  * Pulumi SDK's `.d.ts` files do not carry it. Every row links the page it was read from.
  *
+ * Rows citing `schema:` were checked against the provider's Go schema (`ForceNew: true`); the others
+ * follow the documentation page they link, which does not mark every such argument: where a page is
+ * silent, an update is reported.
+ *
  * `forcesNew: "*"` marks immutable resources: every input but the listed exceptions replaces them
  * (ECS task definition revisions, Docker containers, TLS and random values).
  */
@@ -38,6 +42,9 @@ const docker = (page: string) =>
   `https://registry.terraform.io/providers/kreuzwerker/docker/latest/docs/resources/${page}`;
 const atlas = (page: string) =>
   `https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/${page}`;
+
+/** The provider's schema source, where `ForceNew: true` is written; cited for the rows checked against it. */
+const TF_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/";
 
 /** Inputs that never replace: tags and Pulumi-side settings. */
 const ALWAYS_IN_PLACE = ["tags", "tagsAll", "forceDestroy", "skipDestroy", "__provider"];
@@ -174,8 +181,15 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   // EC2 and VPC
   {
     type: "aws:ebs/volume:Volume",
-    forcesNew: ["availabilityZone", "encrypted", "kmsKeyId", "snapshotId", "outpostArn"],
-    source: aws("ebs_volume"),
+    forcesNew: [
+      "availabilityZone",
+      "encrypted",
+      "kmsKeyId",
+      "snapshotId",
+      "outpostArn",
+      "multiAttachEnabled",
+    ],
+    source: `${aws("ebs_volume")}; schema: ${TF_SOURCE}ec2/ebs_volume.go`,
   },
   {
     type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -223,8 +237,14 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   { type: "aws:ec2/internetGateway:InternetGateway", forcesNew: [], source: aws("internet_gateway") },
   {
     type: "aws:ec2/natGateway:NatGateway",
-    forcesNew: ["allocationId", "subnetId", "connectivityType", "privateIp"],
-    source: aws("nat_gateway"),
+    forcesNew: [
+      "allocationId",
+      "subnetId",
+      "connectivityType",
+      "privateIp",
+      "secondaryPrivateIpAddressCount",
+    ],
+    source: `${aws("nat_gateway")}; schema: ${TF_SOURCE}ec2/vpc_nat_gateway.go`,
   },
   { type: "aws:ec2/routeTable:RouteTable", forcesNew: ["vpcId"], source: aws("route_table") },
   {
@@ -291,7 +311,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:efs/fileSystem:FileSystem",
     forcesNew: ["availabilityZoneName", "creationToken", "encrypted", "kmsKeyId", "performanceMode"],
-    source: aws("efs_file_system"),
+    source: `${aws("efs_file_system")}; schema: ${TF_SOURCE}efs/file_system.go`,
   },
   {
     type: "aws:efs/fileSystemPolicy:FileSystemPolicy",
