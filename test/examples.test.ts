@@ -135,3 +135,98 @@ describe("examples (each program planned under the recording harness)", () => {
     assert.match(JSON.stringify(selection.inputs.resources), /file-system\/fs-0123456789abcdef0/);
   });
 });
+
+describe("examples/company-stack (Toucan inside a company's own VPC, cluster and certificate)", () => {
+  const dir = path.join(ROOT, "examples", "company-stack");
+  const COMPANY_TAGS = {
+    "acme:cost-center": "cc-4711",
+    "acme:team": "data-platform",
+    "acme:environment": "demo",
+    "acme:managed-by": "pulumi",
+  };
+  let plan: Awaited<ReturnType<typeof planProgram>>;
+  before(async () => {
+    plan = await planProgram({ programDir: dir, configFile: path.join(dir, "Pulumi.demo.yaml") });
+  });
+
+  it("Toucan creates no VPC, subnet, cluster or certificate: it runs in the company's", () => {
+    const { recording, graph } = plan;
+    for (const [type, count] of [
+      ["aws:ec2/vpc:Vpc", 1],
+      ["aws:ec2/subnet:Subnet", 6],
+      ["aws:ecs/cluster:Cluster", 1],
+      ["aws:acm/certificate:Certificate", 1],
+    ] as const) {
+      assert.equal(ofType(graph, type).length, count, type);
+    }
+    const cluster = recording.one("aws:ecs/cluster:Cluster", "acme-demo-ecs");
+    for (const service of ofType(graph, "aws:ecs/service:Service")) {
+      assert.equal(service.inputs.cluster, cluster.outputs.arn, service.name);
+    }
+    const privateIds = recording
+      .byType("aws:ec2/subnet:Subnet")
+      .filter((s) => s.name.startsWith("acme-demo-private-"))
+      .map((s) => s.outputs.id);
+    const backend = ofType(graph, "aws:ecs/service:Service").find(
+      (s) => s.name === "toucan-backend-service",
+    )!;
+    assert.deepEqual(
+      (backend.inputs.networkConfiguration as { subnets: string[] }).subnets,
+      privateIds,
+      "the backend runs in the company's private subnets",
+    );
+  });
+
+  it("the wildcard certificate is DNS-validated in the platform zone and serves Toucan's HTTPS listener", () => {
+    const { recording, graph } = plan;
+    const [certificate] = ofType(graph, "aws:acm/certificate:Certificate");
+    assert.equal(certificate.inputs.domainName, "*.corp.example.com");
+    assert.equal(certificate.inputs.validationMethod, "DNS");
+    const validation = recording.one(
+      "aws:acm/certificateValidation:CertificateValidation",
+      "acme-demo-wildcard",
+    );
+    const https = ofType(graph, "aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+    assert.equal(https.inputs.certificateArn, validation.outputs.certificateArn);
+    const record = recording.one("aws:route53/record:Record", "acme-demo-wildcard-validation");
+    assert.equal(record.inputs.zoneId, "Z0123456789EXAMPLE");
+    assert.equal(record.inputs.type, "CNAME");
+    const names = ofType(graph, "aws:route53/record:Record")
+      .filter((r) => r.inputs.zoneId === "Z0123456789EXAMPLE" && r.inputs.type === "A")
+      .map((r) => r.inputs.name)
+      .sort();
+    assert.deepEqual(names, ["api-toucan.corp.example.com", "toucan.corp.example.com"]);
+  });
+
+  it("the company's tags on every tagged resource, its names on its own resources", () => {
+    const tagged = plan.graph.resources.filter((r) => r.custom && r.inputs.tags !== undefined);
+    assert.ok(tagged.length > 100, `${tagged.length} tagged resources`);
+    for (const resource of tagged) {
+      const tags = resource.inputs.tags as Record<string, string>;
+      for (const [key, value] of Object.entries(COMPANY_TAGS)) {
+        assert.equal(tags[key], value, `${resource.type} ${resource.name}: tag ${key}`);
+      }
+    }
+    for (const vpcPart of ofType(plan.graph, "aws:ec2/subnet:Subnet")) {
+      assert.match(vpcPart.name, /^acme-demo-(public|private)-[1-3]$/);
+      assert.equal((vpcPart.inputs.tags as Record<string, string>).Name, vpcPart.name);
+    }
+  });
+
+  it("the log groups use the platform's KMS key; the outputs other stacks read", () => {
+    const { graph, recording } = plan;
+    for (const name of ["toucan-backend-logs", "toucan-frontend-logs"]) {
+      const group = ofType(graph, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.name === name)!;
+      assert.equal(
+        group.inputs.kmsKeyId,
+        "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4444-5555-6666-777788889999",
+      );
+      assert.equal(group.inputs.retentionInDays, 90);
+    }
+    assert.equal(graph.outputs.toucanFrontendUrl, "https://toucan.corp.example.com");
+    assert.equal(graph.outputs.toucanBackendUrl, "https://api-toucan.corp.example.com");
+    const backendGroup = recording.one("aws:ec2/securityGroup:SecurityGroup", "toucan-backend");
+    assert.equal(graph.outputs.toucanBackendSecurityGroupId, backendGroup.outputs.id);
+    assert.equal(graph.outputs.vpcId, recording.one("aws:ec2/vpc:Vpc", "acme-demo-vpc").outputs.id);
+  });
+});
