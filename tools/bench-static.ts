@@ -3,8 +3,11 @@
  * topology (root program, `frontendMode: static`, files from a folder) on generated sites of 50 and
  * 5,000 files (the real frontend has a few thousand), and prints the resource counts, which must
  * not grow with the number of files. Then it times the full redundant topology (`Pulumi.demo.yaml`) with
- * its alarms and dashboard on, which must plan in under 3 s, and the review tools on it (tools/bench-review.ts).
+ * its alarms and dashboard on, which must plan in under 3 s, the review tools on it (tools/bench-review.ts),
+ * and the company stack (examples/company-stack). Last, it runs `npm run test:pack` (pack, install into every
+ * example, type-check, plan) and prints its times.
  */
+import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -101,6 +104,8 @@ async function main(): Promise<void> {
     fs.rmSync(root, { recursive: true, force: true });
   }
   await benchFullTopology();
+  await benchCompanyStack();
+  benchPackInstall();
   printMutationScore();
 }
 
@@ -123,6 +128,51 @@ async function benchFullTopology(): Promise<void> {
   );
   if (ms >= 3_000) process.exitCode = 1;
   if (!(await benchReview(graph, programDir))) process.exitCode = 1;
+}
+
+/** Plans examples/company-stack (a company's VPC, cluster and certificate around Toucan), warm. */
+async function benchCompanyStack(): Promise<void> {
+  const programDir = path.resolve(__dirname, "..", "examples", "company-stack");
+  const configFile = path.join(programDir, "Pulumi.demo.yaml");
+  const cold = process.hrtime.bigint();
+  await planProgram({ programDir, configFile });
+  const coldMs = Number(process.hrtime.bigint() - cold) / 1e6;
+  const start = process.hrtime.bigint();
+  const { graph } = await planProgram({ programDir, configFile });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(
+    `company stack (examples/company-stack): plan ${ms.toFixed(0)} ms (first run ${coldMs.toFixed(0)} ms), ` +
+      `${graph.resources.length} resources`,
+  );
+}
+
+/** Runs `npm run test:pack` and prints its time and the share of its steps. */
+function benchPackInstall(): void {
+  const timings = path.join(os.tmpdir(), `toucan-pack-timings-${process.pid}.json`);
+  const start = process.hrtime.bigint();
+  const result = spawnSync("npm", ["run", "test:pack", "--silent"], {
+    cwd: path.resolve(__dirname, ".."),
+    env: { ...process.env, TOUCAN_PACK_TIMINGS: timings },
+    encoding: "utf8",
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 || !fs.existsSync(timings)) {
+    console.log(`pack-install test (npm run test:pack): FAILED after ${(ms / 1000).toFixed(1)} s`);
+    console.log(result.stdout.split("\n").slice(-30).join("\n"));
+    process.exitCode = 1;
+    return;
+  }
+  const steps = JSON.parse(fs.readFileSync(timings, "utf8")) as {
+    pack: number;
+    total: number;
+    examples: number;
+  };
+  fs.rmSync(timings, { force: true });
+  console.log(
+    `pack-install test (npm run test:pack): ${(ms / 1000).toFixed(1)} s in all; npm pack ` +
+      `${(steps.pack / 1000).toFixed(1)} s, then ${steps.examples} examples installed, type-checked and planned in ` +
+      `${((steps.total - steps.pack) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** The last `npm run mutate` (its summary is committed; the bench does not run StrykerJS). */
