@@ -362,6 +362,24 @@ describe("Network", () => {
     assert.equal(await valueOf(network.cidrBlock), "10.9.0.0/16");
   });
 
+  it("with an existing VPC, echoes its declared NAT strategy and refuses an unknown one", async () => {
+    const existing = {
+      vpcId: "vpc-0a1b2c3d4e5f60718",
+      publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+      privateSubnetIds: ["subnet-1000000000000000a", "subnet-1000000000000000b"],
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+      cidrBlock: "10.9.0.0/16",
+    };
+    const { network, recording } = await build({ existing: { ...existing, nat: "none" } });
+    assert.equal(network.nat, "none");
+    assert.equal(recording.byType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
+    assert.equal((await build({ existing })).network.nat, undefined);
+    const { error } = await recordFailure(
+      () => new Network("net", { existing: { ...existing, nat: "nat" as never } }),
+    );
+    assert.match(error.message, /`existing\.nat` is "nat": is not a NAT strategy/);
+  });
+
   it("registers the same resources in preview as in an update", async () => {
     const update = await build();
     const preview = await build({}, true);

@@ -897,6 +897,33 @@ describe("Toucan without NAT (nat none)", () => {
         ],
       },
       {
+        title: "an existing VPC declared without NAT, with the vendor's images and no MongoDB source",
+        args: {
+          ...BASE,
+          network: {
+            existing: {
+              vpcId: "vpc-0a1b2c3d4e5f60718",
+              publicSubnetIds: [
+                "subnet-0000000000000000a",
+                "subnet-0000000000000000b",
+                "subnet-0000000000000000c",
+              ],
+              privateSubnetIds: [
+                "subnet-1000000000000000a",
+                "subnet-1000000000000000b",
+                "subnet-1000000000000000c",
+              ],
+              availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+              nat: "none",
+            },
+          },
+        },
+        messages: [
+          /`backendImage` is "quay\.io\/toucantoco\/backend:v100\.5\.1": is pulled from quay\.io/,
+          /`packages` is not set and is needed without NAT/,
+        ],
+      },
+      {
         title: "DocumentDB, whose CA bundle the backend downloads at task start",
         args: { ...MIRRORED, mongo: { engine: "documentdb" } },
         messages: [

@@ -71,6 +71,13 @@ export interface ExistingNetwork {
    * @default looked up from the VPC
    */
   cidrBlock?: pulumi.Input<string>;
+  /**
+   * How its private subnets reach the internet, when you know it: `"none"` (only through VPC endpoints,
+   * which you provide: see `NO_NAT_INTERFACE_ENDPOINTS`) makes `Toucan` require mirrored images and a
+   * MongoDB source without internet, as for a new network with `nat: "none"`.
+   * @default unknown: nothing is checked
+   */
+  nat?: NatStrategy;
 }
 
 export interface NetworkArgs {
@@ -326,6 +333,13 @@ export function validateNetworkArgs(name: string, args: NetworkArgs): Normalized
       },
       count,
     );
+    checks.require(
+      e.nat === undefined || ["perAz", "single", "none"].includes(e.nat),
+      "existing.nat",
+      e.nat,
+      "is not a NAT strategy",
+      'use "none" (VPC endpoints only), "perAz" or "single", or leave it out',
+    );
     checks.id("existing.vpcId", e.vpcId, vpcIdProblem, VPC_ID_FIX);
     for (const key of [
       "cidrBlock",
@@ -560,6 +574,7 @@ export class Network extends pulumi.ComponentResource {
       this.natPublicIps = pulumi.output([]);
       this.privateEgress = slots.map(() => []);
       this.interfaceEndpointServices = [];
+      this.nat = e.nat;
       this.registerOutputs(this.outputs());
       return;
     }

@@ -554,7 +554,7 @@ function networkArgsFor(args: ToucanArgs, tags: Record<string, string>): Network
 /** The network's NAT strategy: undefined for an existing VPC, whose egress is not known here. */
 function natOf(args: ToucanArgs): NatStrategy | undefined {
   if (args.network instanceof Network) return args.network.nat;
-  return args.network?.existing ? undefined : (args.network?.nat ?? "perAz");
+  return args.network?.existing ? args.network.existing.nat : (args.network?.nat ?? "perAz");
 }
 
 /**
@@ -1096,7 +1096,8 @@ function checkNoNat(checks: ArgumentChecks, args: ToucanArgs): void {
     const problem = noNatImageProblem(image, region);
     checks.require(problem === undefined, argument, image, problem ?? "", noNatImageFix(image, region));
   }
-  if (args.network instanceof Network) {
+  // A Network built with nat none (an existing VPC's endpoints are the owner's).
+  if (args.network instanceof Network && args.network.interfaceEndpointServices.length > 0) {
     const have = args.network.interfaceEndpointServices;
     const missing = noNatExtraEndpoints(args).filter((s) => !have.includes(s));
     checks.require(
