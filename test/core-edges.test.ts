@@ -4,6 +4,7 @@
  * strings (MongoDB's connection string format).
  */
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../components/core/cidr";
 import {
   ArgumentChecks,
@@ -14,6 +15,7 @@ import {
 } from "../components/core/errors";
 import { mongoUri, mongoUriHosts, srvConnectionString } from "../components/core/mongo-uri";
 import { validateSsoProviders } from "../components/core/sso";
+import { transformingChildren } from "../components/core/transform";
 
 const error = (value: unknown, problem = "is not a port number") =>
   new ToucanArgumentError("C", "port", value, problem, "give 1-65535").message;
@@ -211,5 +213,61 @@ describe("SSO providers that are right", () => {
     ];
     assert.deepEqual(validateSsoProviders(checks, "sso.providers", providers), providers);
     assert.equal(checks.ok, true, checks.error()?.message);
+  });
+});
+
+describe("a component's transform over every resource below it", () => {
+  type Args = Parameters<pulumi.ResourceTransformation>[0];
+  const resource = (
+    type: string,
+    name: string,
+    props: pulumi.Inputs = {},
+    opts: pulumi.ResourceOptions = {},
+  ) => ({ type, name, props, opts }) as unknown as Args;
+  const SELF = { type: "toucan:aws:Network", name: "net" };
+
+  it("leaves the options as they are without a transform", () => {
+    const opts = { protect: true };
+    assert.equal(transformingChildren(opts, undefined, SELF), opts);
+  });
+
+  it("keeps the component's options and transformations, and adds one that skips the component itself once", () => {
+    const seen: string[] = [];
+    const earlier: pulumi.ResourceTransformation = () => undefined;
+    const opts = transformingChildren(
+      { protect: true, transformations: [earlier] },
+      (r) => seen.push(`${r.type} ${r.name}`),
+      SELF,
+    );
+    assert.equal(opts.protect, true);
+    assert.equal(opts.transformations?.length, 2);
+    assert.equal(opts.transformations?.[0], earlier);
+    const run = opts.transformations![1];
+    assert.equal(run(resource("toucan:aws:Network", "net")), undefined);
+    assert.deepEqual(seen, []);
+    run(resource("toucan:aws:Network", "net-2"));
+    run(resource("aws:ec2/vpc:Vpc", "net"));
+    run(resource("toucan:aws:Network", "net"));
+    assert.deepEqual(seen, ["toucan:aws:Network net-2", "aws:ec2/vpc:Vpc net", "toucan:aws:Network net"]);
+  });
+
+  it("gives the transform its own copy of each resource's inputs and options, and returns the edits", () => {
+    const opts = transformingChildren(
+      {} as pulumi.ResourceOptions,
+      ({ props, opts: o }) => {
+        props.tags = { team: "data" };
+        o.protect = true;
+      },
+      SELF,
+    );
+    const props = { cidrBlock: "10.0.0.0/16" };
+    const options: pulumi.ResourceOptions = { ignoreChanges: ["tags"] };
+    const result = opts.transformations![0](resource("aws:ec2/vpc:Vpc", "net-vpc", props, options));
+    assert.deepEqual(result, {
+      props: { cidrBlock: "10.0.0.0/16", tags: { team: "data" } },
+      opts: { ignoreChanges: ["tags"], protect: true },
+    });
+    assert.deepEqual(props, { cidrBlock: "10.0.0.0/16" });
+    assert.deepEqual(options, { ignoreChanges: ["tags"] });
   });
 });
