@@ -413,6 +413,39 @@ function matcherInRange(matcher: string): boolean {
 export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): LoadBalancerPlan {
   requireArgs(`LoadBalancer "${name}"`, args, "an object of LoadBalancerArgs");
   const checks = new ArgumentChecks(`LoadBalancer "${name}"`);
+  const { mode, retiringMode, modes } = checkModesAndName(checks, name, args);
+  checkPlacementAndDns(checks, name, args);
+  const entries = checkTargetCount(checks, name, args, modes);
+  const owners = new Map<string, string>();
+  const targets = entries.map(([key, t], index) => planTarget(checks, name, modes, owners, key, t, index));
+  checkRuleSlots(checks, targets);
+  resolveHostTargets(checks, args, targets, modes);
+  const { ipAddressType, ingressCidrs, idleTimeoutSeconds, sslPolicy } = checkListeners(checks, args);
+  const accessLogs = checkAccessLogs(checks, args);
+
+  checks.throwIfAny();
+
+  return {
+    mode,
+    targets,
+    ...albLayout(name, mode, targets),
+    retiring: retiringMode ? { mode: retiringMode, ...albLayout(name, retiringMode, targets) } : undefined,
+    ingressCidrs,
+    ipAddressType,
+    idleTimeoutSeconds,
+    sslPolicy,
+    deletionProtection: args.deletionProtection ?? true,
+    accessLogs,
+  };
+}
+
+// The steps of validateLoadBalancerArgs: modes, placement, targets one by one, then across targets,
+// listeners and logs.
+type Checks = ArgumentChecks;
+type TargetArgs = LoadBalancerArgs["targets"][string];
+
+/** The mode, the one being retired, and a name an ALB can take. */
+function checkModesAndName(checks: Checks, name: string, args: LoadBalancerArgs) {
   const mode = args.mode ?? "shared";
   checks.require(
     mode === "shared" || mode === "dedicated",
@@ -438,6 +471,11 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     "cannot name an ALB (letters, digits and single hyphens only, not starting with internal-)",
     'use a short name such as "toucan-lb"',
   );
+  return { mode, retiringMode, modes };
+}
+
+/** Public subnets in two AZs or more, the certificate and the hosted zone. */
+function checkPlacementAndDns(checks: Checks, name: string, args: LoadBalancerArgs): void {
   const subnets = plainList(args.publicSubnetIds) ?? [];
   const subnetsWhere = publicSubnetsCheck(name);
   // A list that is an Output is checked once known (where the ALB uses it).
@@ -456,7 +494,10 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     "give an ACM certificate of the load balancer's region that covers every host name",
   );
   checks.id("zoneId", args.zoneId, zoneIdProblem, zoneIdFix(String(args.zoneId)));
+}
 
+/** At least one target, no more than an ALB's rules, and a shared ALB's name within its limit. */
+function checkTargetCount(checks: Checks, name: string, args: LoadBalancerArgs, modes: LoadBalancerMode[]) {
   const entries = Object.entries(args.targets ?? {});
   checks.require(
     entries.length > 0,
@@ -482,173 +523,185 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
       `use a name of at most ${MAX_AUTONAMED_LENGTH - 4} characters`,
     );
   }
+  return entries;
+}
 
-  const owners = new Map<string, string>();
-  const targets: PlannedTarget[] = entries.map(([key, t], index) => {
-    const at = `targets.${key}`;
+/** One target: its key, names, host names (each owned by one target), port, health check and rule slot. */
+function planTarget(
+  checks: Checks,
+  name: string,
+  modes: LoadBalancerMode[],
+  owners: Map<string, string>,
+  key: string,
+  t: TargetArgs,
+  index: number,
+): PlannedTarget {
+  const at = `targets.${key}`;
+  checks.require(
+    NAME.test(key),
+    "targets",
+    key,
+    "is not a usable target key (it names the target group)",
+    "use letters, digits and single hyphens, e.g. frontend",
+  );
+  const longest = modes.includes("dedicated") ? targetGroupName(name, key, "dedicated") : `${name}-${key}`;
+  checks.require(
+    longest.length <= MAX_AUTONAMED_LENGTH,
+    at,
+    longest,
+    `is ${longest.length} characters, the logical name of its target group${modes.includes("dedicated") ? " (dedicated mode)" : ""}: ` +
+      `more than ${MAX_AUTONAMED_LENGTH} (AWS allows 32 and Pulumi appends 8)`,
+    "shorten the component name or the target key",
+  );
+  const ruleIndex = t.ruleIndex ?? index;
+  checks.require(
+    isInteger(ruleIndex, 0, MAX_TARGETS - 1),
+    `${at}.ruleIndex`,
+    ruleIndex,
+    `is not a rule slot (a whole number from 0 to ${MAX_TARGETS - 1})`,
+    "give each target its own fixed slot, e.g. 0 for the frontend and 1 for the backend",
+  );
+  const hostnames = t.hostnames ?? [];
+  checks.require(
+    hostnames.length > 0 || t.pathPrefix !== undefined,
+    at,
+    t,
+    "has neither hostnames nor pathPrefix, so no request would reach it",
+    "give hostnames (its own names) or pathPrefix (a path on another target's names)",
+  );
+  checks.require(
+    hostnames.length <= MAX_HOSTNAMES_PER_TARGET,
+    `${at}.hostnames`,
+    `${hostnames.length} names`,
+    `exceeds ${MAX_HOSTNAMES_PER_TARGET} (${RULES_PER_TARGET} rules of ${HOSTS_PER_RULE} names)`,
+    "use a wildcard name, or split the names over several targets",
+  );
+  for (const host of hostnames) {
+    const problem = hostnameProblem(host, { wildcard: true });
     checks.require(
-      NAME.test(key),
-      "targets",
-      key,
-      "is not a usable target key (it names the target group)",
-      "use letters, digits and single hyphens, e.g. frontend",
-    );
-    const longest = modes.includes("dedicated") ? targetGroupName(name, key, "dedicated") : `${name}-${key}`;
-    checks.require(
-      longest.length <= MAX_AUTONAMED_LENGTH,
-      at,
-      longest,
-      `is ${longest.length} characters, the logical name of its target group${modes.includes("dedicated") ? " (dedicated mode)" : ""}: ` +
-        `more than ${MAX_AUTONAMED_LENGTH} (AWS allows 32 and Pulumi appends 8)`,
-      "shorten the component name or the target key",
-    );
-    const ruleIndex = t.ruleIndex ?? index;
-    checks.require(
-      isInteger(ruleIndex, 0, MAX_TARGETS - 1),
-      `${at}.ruleIndex`,
-      ruleIndex,
-      `is not a rule slot (a whole number from 0 to ${MAX_TARGETS - 1})`,
-      "give each target its own fixed slot, e.g. 0 for the frontend and 1 for the backend",
-    );
-    const hostnames = t.hostnames ?? [];
-    checks.require(
-      hostnames.length > 0 || t.pathPrefix !== undefined,
-      at,
-      t,
-      "has neither hostnames nor pathPrefix, so no request would reach it",
-      "give hostnames (its own names) or pathPrefix (a path on another target's names)",
-    );
-    checks.require(
-      hostnames.length <= MAX_HOSTNAMES_PER_TARGET,
+      problem === undefined,
       `${at}.hostnames`,
-      `${hostnames.length} names`,
-      `exceeds ${MAX_HOSTNAMES_PER_TARGET} (${RULES_PER_TARGET} rules of ${HOSTS_PER_RULE} names)`,
-      "use a wildcard name, or split the names over several targets",
+      host,
+      problem ?? "",
+      'use lowercase DNS names such as "toucan.example.com"',
     );
-    for (const host of hostnames) {
+    const owner = owners.get(host);
+    checks.require(
+      owner === undefined,
+      `${at}.hostnames`,
+      host,
+      owner === key ? "is listed twice" : `is also a host name of target "${owner}"`,
+      "route each host name to one target; use pathPrefix to share a name",
+    );
+    owners.set(host, key);
+  }
+  if (t.pathPrefix !== undefined) {
+    checks.require(
+      PATH_PREFIX.test(t.pathPrefix) && t.pathPrefix.length <= 100,
+      `${at}.pathPrefix`,
+      t.pathPrefix,
+      t.pathPrefix.startsWith("/")
+        ? t.pathPrefix.endsWith("/")
+          ? "ends with /"
+          : "is not a plain path (segments of letters, digits, . _ ~ -; at most 100 characters)"
+        : "does not start with /",
+      'write it like "/_api": a leading slash, no trailing slash, no wildcard',
+    );
+  }
+  const port = t.port ?? 80;
+  checks.require(
+    isInteger(port, 1, 65535),
+    `${at}.port`,
+    port,
+    "is not a TCP port",
+    "use 1-65535 (80 by default)",
+  );
+  checks.require(
+    typeof t.healthCheckPath === "string" &&
+      t.healthCheckPath.startsWith("/") &&
+      t.healthCheckPath.length <= 1024,
+    `${at}.healthCheckPath`,
+    t.healthCheckPath,
+    "is not a path",
+    'give a path starting with /, e.g. "/" (backend) or "/tucana-version.txt" (frontend)',
+  );
+  const matcher = t.healthCheckMatcher ?? "200-399";
+  checks.require(
+    MATCHER.test(matcher) && matcherInRange(matcher),
+    `${at}.healthCheckMatcher`,
+    matcher,
+    "is not a list of HTTP codes between 200 and 499",
+    'use e.g. "200", "200-399" or "200,301,302"',
+  );
+  const interval = t.healthCheckIntervalSeconds ?? 15;
+  checks.require(
+    isInteger(interval, 5, 300),
+    `${at}.healthCheckIntervalSeconds`,
+    interval,
+    "is outside 5-300",
+    "use a whole number of seconds between 5 and 300",
+  );
+  const delay = t.deregistrationDelaySeconds ?? 30;
+  checks.require(
+    isInteger(delay, 0, 3600),
+    `${at}.deregistrationDelaySeconds`,
+    delay,
+    "is outside 0-3600",
+    "use a whole number of seconds between 0 and 3600",
+  );
+  checks.require(
+    t.hostTarget === undefined || t.pathPrefix !== undefined,
+    `${at}.hostTarget`,
+    t.hostTarget,
+    "only applies with pathPrefix",
+    "remove hostTarget, or give pathPrefix",
+  );
+  if (t.pathHostnames !== undefined) {
+    checks.require(
+      t.pathPrefix !== undefined && t.hostTarget === undefined && !modes.includes("dedicated"),
+      `${at}.pathHostnames`,
+      t.pathHostnames,
+      t.pathPrefix === undefined
+        ? "only applies with pathPrefix"
+        : t.hostTarget !== undefined
+          ? "and hostTarget both name the path rule's host names"
+          : "needs a shared load balancer (in dedicated mode a path rides on its host target's ALB)",
+      "give either pathHostnames or hostTarget with pathPrefix, in shared mode",
+    );
+    checks.require(
+      t.pathHostnames.length > 0 && t.pathHostnames.length <= HOSTS_PER_RULE * RULES_PER_TARGET,
+      `${at}.pathHostnames`,
+      t.pathHostnames,
+      "is empty or longer than the rules of one target hold",
+      `give 1 to ${HOSTS_PER_RULE * RULES_PER_TARGET} host names`,
+    );
+    for (const host of t.pathHostnames) {
       const problem = hostnameProblem(host, { wildcard: true });
       checks.require(
         problem === undefined,
-        `${at}.hostnames`,
+        `${at}.pathHostnames`,
         host,
         problem ?? "",
         'use lowercase DNS names such as "toucan.example.com"',
       );
-      const owner = owners.get(host);
-      checks.require(
-        owner === undefined,
-        `${at}.hostnames`,
-        host,
-        owner === key ? "is listed twice" : `is also a host name of target "${owner}"`,
-        "route each host name to one target; use pathPrefix to share a name",
-      );
-      owners.set(host, key);
     }
-    if (t.pathPrefix !== undefined) {
-      checks.require(
-        PATH_PREFIX.test(t.pathPrefix) && t.pathPrefix.length <= 100,
-        `${at}.pathPrefix`,
-        t.pathPrefix,
-        t.pathPrefix.startsWith("/")
-          ? t.pathPrefix.endsWith("/")
-            ? "ends with /"
-            : "is not a plain path (segments of letters, digits, . _ ~ -; at most 100 characters)"
-          : "does not start with /",
-        'write it like "/_api": a leading slash, no trailing slash, no wildcard',
-      );
-    }
-    const port = t.port ?? 80;
-    checks.require(
-      isInteger(port, 1, 65535),
-      `${at}.port`,
-      port,
-      "is not a TCP port",
-      "use 1-65535 (80 by default)",
-    );
-    checks.require(
-      typeof t.healthCheckPath === "string" &&
-        t.healthCheckPath.startsWith("/") &&
-        t.healthCheckPath.length <= 1024,
-      `${at}.healthCheckPath`,
-      t.healthCheckPath,
-      "is not a path",
-      'give a path starting with /, e.g. "/" (backend) or "/tucana-version.txt" (frontend)',
-    );
-    const matcher = t.healthCheckMatcher ?? "200-399";
-    checks.require(
-      MATCHER.test(matcher) && matcherInRange(matcher),
-      `${at}.healthCheckMatcher`,
-      matcher,
-      "is not a list of HTTP codes between 200 and 499",
-      'use e.g. "200", "200-399" or "200,301,302"',
-    );
-    const interval = t.healthCheckIntervalSeconds ?? 15;
-    checks.require(
-      isInteger(interval, 5, 300),
-      `${at}.healthCheckIntervalSeconds`,
-      interval,
-      "is outside 5-300",
-      "use a whole number of seconds between 5 and 300",
-    );
-    const delay = t.deregistrationDelaySeconds ?? 30;
-    checks.require(
-      isInteger(delay, 0, 3600),
-      `${at}.deregistrationDelaySeconds`,
-      delay,
-      "is outside 0-3600",
-      "use a whole number of seconds between 0 and 3600",
-    );
-    checks.require(
-      t.hostTarget === undefined || t.pathPrefix !== undefined,
-      `${at}.hostTarget`,
-      t.hostTarget,
-      "only applies with pathPrefix",
-      "remove hostTarget, or give pathPrefix",
-    );
-    if (t.pathHostnames !== undefined) {
-      checks.require(
-        t.pathPrefix !== undefined && t.hostTarget === undefined && !modes.includes("dedicated"),
-        `${at}.pathHostnames`,
-        t.pathHostnames,
-        t.pathPrefix === undefined
-          ? "only applies with pathPrefix"
-          : t.hostTarget !== undefined
-            ? "and hostTarget both name the path rule's host names"
-            : "needs a shared load balancer (in dedicated mode a path rides on its host target's ALB)",
-        "give either pathHostnames or hostTarget with pathPrefix, in shared mode",
-      );
-      checks.require(
-        t.pathHostnames.length > 0 && t.pathHostnames.length <= HOSTS_PER_RULE * RULES_PER_TARGET,
-        `${at}.pathHostnames`,
-        t.pathHostnames,
-        "is empty or longer than the rules of one target hold",
-        `give 1 to ${HOSTS_PER_RULE * RULES_PER_TARGET} host names`,
-      );
-      for (const host of t.pathHostnames) {
-        const problem = hostnameProblem(host, { wildcard: true });
-        checks.require(
-          problem === undefined,
-          `${at}.pathHostnames`,
-          host,
-          problem ?? "",
-          'use lowercase DNS names such as "toucan.example.com"',
-        );
-      }
-    }
-    return {
-      key,
-      index: ruleIndex,
-      hostnames,
-      pathPrefix: t.pathPrefix,
-      pathHostnames: t.pathHostnames,
-      port,
-      healthCheckPath: t.healthCheckPath,
-      healthCheckMatcher: matcher,
-      healthCheckIntervalSeconds: interval,
-      deregistrationDelaySeconds: delay,
-    };
-  });
+  }
+  return {
+    key,
+    index: ruleIndex,
+    hostnames,
+    pathPrefix: t.pathPrefix,
+    pathHostnames: t.pathHostnames,
+    port,
+    healthCheckPath: t.healthCheckPath,
+    healthCheckMatcher: matcher,
+    healthCheckIntervalSeconds: interval,
+    deregistrationDelaySeconds: delay,
+  };
+}
 
+/** Each target in its own rule slot, so priorities never collide. */
+function checkRuleSlots(checks: Checks, targets: PlannedTarget[]): void {
   const slots = new Map<number, string>();
   for (const t of targets) {
     const other = slots.get(t.index);
@@ -661,7 +714,15 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     );
     slots.set(t.index, t.key);
   }
+}
 
+/** A path target rides on the host names of exactly one other target (same domain). */
+function resolveHostTargets(
+  checks: Checks,
+  args: LoadBalancerArgs,
+  targets: PlannedTarget[],
+  modes: LoadBalancerMode[],
+): void {
   for (const t of targets) {
     if (t.pathPrefix === undefined || t.pathHostnames !== undefined) continue;
     const at = `targets.${t.key}`;
@@ -698,7 +759,10 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
       'use mode "shared", or drop the hostnames or the pathPrefix',
     );
   }
+}
 
+/** Address type, who may connect, idle timeout and TLS policy. */
+function checkListeners(checks: Checks, args: LoadBalancerArgs) {
   const ipAddressType = args.ipAddressType ?? "ipv4";
   checks.require(
     ipAddressType === "ipv4" || ipAddressType === "dualstack",
@@ -756,7 +820,11 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
     "is not an ALB security policy limited to TLS 1.2 and later",
     `use "${DEFAULT_SSL_POLICY}" (default), a ELBSecurityPolicy-TLS13-1-3-*, -TLS-1-2-* or -FS-1-2-* policy`,
   );
+  return { ipAddressType, ingressCidrs, idleTimeoutSeconds, sslPolicy };
+}
 
+/** Access logs: a bucket of the component's, or one given with a usable prefix. */
+function checkAccessLogs(checks: Checks, args: LoadBalancerArgs): LoadBalancerPlan["accessLogs"] {
   let accessLogs: LoadBalancerPlan["accessLogs"];
   if (args.accessLogs === true) accessLogs = { createBucket: true };
   else if (typeof args.accessLogs === "object" && args.accessLogs !== null) {
@@ -776,21 +844,7 @@ export function validateLoadBalancerArgs(name: string, args: LoadBalancerArgs): 
       prefix,
     };
   }
-
-  checks.throwIfAny();
-
-  return {
-    mode,
-    targets,
-    ...albLayout(name, mode, targets),
-    retiring: retiringMode ? { mode: retiringMode, ...albLayout(name, retiringMode, targets) } : undefined,
-    ingressCidrs,
-    ipAddressType,
-    idleTimeoutSeconds,
-    sslPolicy,
-    deletionProtection: args.deletionProtection ?? true,
-    accessLogs,
-  };
+  return accessLogs;
 }
 
 /** The ALBs of a mode and which one serves each target. */
