@@ -392,7 +392,10 @@ describe("StaticFrontend: the distribution", () => {
     // Providers receive nested settings as JSON text.
     const roles = provider.inputs.assumeRoles;
     assert.deepEqual(typeof roles === "string" ? JSON.parse(roles) : roles, [{ roleArn: role }]);
-    assert.equal(deploymentOf(recording).awsProfile, "toucan-prod");
+    assert.equal(
+      (reveal(recording.one(DEPLOYMENT).inputs.aws) as { profile?: string }).profile,
+      "toucan-prod",
+    );
   });
 
   it("GIVEN certificateArn in us-east-1 THEN no certificate or provider is made and the distribution uses it", async () => {

@@ -19,6 +19,7 @@ import { STATE_PREFIX } from "../static/manifest";
 import type { Platform } from "../static/oci";
 import { JsonValue, normalizeApiBaseRoute, renderTcParams } from "../static/tc-params";
 import { SiteDeployment, SiteSource, siteManifest } from "../static/deploy-provider";
+import { stackAwsSettings } from "../static/aws-settings";
 
 /**
  * Where the site's files come from: a folder on the machine running Pulumi, or the vendor's frontend
@@ -1114,7 +1115,6 @@ export class StaticFrontend extends pulumi.ComponentResource {
     distribution: aws.cloudfront.Distribution,
   ): SiteDeployment {
     const credentials = "image" in args.assets ? args.assets.credentials : undefined;
-    const profile = new pulumi.Config("aws").get("profile");
     return new SiteDeployment(
       `${name}-deploy`,
       {
@@ -1132,7 +1132,8 @@ export class StaticFrontend extends pulumi.ComponentResource {
               ),
             }
           : {}),
-        ...(profile !== undefined ? { awsProfile: profile } : {}),
+        // The account and credentials of the stack's default provider (its `aws:` config).
+        aws: pulumi.secret(stackAwsSettings()),
       },
       { parent: this, dependsOn: bucket.ready },
     );

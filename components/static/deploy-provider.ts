@@ -23,6 +23,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Platform } from "./oci";
 import type { InvalidationClient } from "./sync";
+import type { AwsSettings } from "./aws-settings";
 import { AssetManifest, buildManifest } from "./manifest";
 import { EMBED_PARAMS_PATH, TC_PARAMS_PATH, renderEmbedParams } from "./tc-params";
 
@@ -62,12 +63,15 @@ export interface SiteDeploymentInputs {
   gracePeriodSeconds: number;
   /** The CloudFront distribution to invalidate. */
   distributionId: string;
-  /** The AWS profile of the stack (`aws:profile`), when it has one. */
-  awsProfile?: string;
+  /**
+   * The account and credentials of the AWS provider around the component (region, profile, keys, shared
+   * files, assumed roles, web identity): the site is written with exactly those. A secret; never an output.
+   */
+  aws?: AwsSettings;
 }
 
 /** What the deployment resource reports after a create or update. */
-export interface SiteDeploymentOutputs extends Omit<SiteDeploymentInputs, "registryCredentials"> {
+export interface SiteDeploymentOutputs extends Omit<SiteDeploymentInputs, "registryCredentials" | "aws"> {
   /** Digest of the manifest that was published. */
   manifestDigest: string;
   /** Digest of the image manifest the files came from (image sources only). */
@@ -201,16 +205,17 @@ export async function deploySite(
   }
 
   const ownClients: { destroy(): void }[] = [];
+  // The provider's credentials; none set: the SDK's default chain, as the provider's own.
+  const { credentialsFor } = require("./aws-settings") as typeof import("./aws-settings");
+  const credentials = credentialsFor(inputs.aws);
+  const auth = credentials ? { credentials } : {};
   try {
     let s3: S3Client;
     if (clients.s3) {
       s3 = clients.s3(inputs.region);
     } else {
       const { S3Client: Client } = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
-      s3 = new Client({
-        region: inputs.region,
-        ...(inputs.awsProfile ? { profile: inputs.awsProfile } : {}),
-      });
+      s3 = new Client({ region: inputs.region, ...auth });
       ownClients.push(s3);
     }
     const result = await syncToS3({
@@ -234,10 +239,7 @@ export async function deploySite(
         const { CloudFrontClient } =
           require("@aws-sdk/client-cloudfront") as typeof import("@aws-sdk/client-cloudfront");
         // CloudFront's API lives in us-east-1 whatever the stack's region.
-        const client = new CloudFrontClient({
-          region: "us-east-1",
-          ...(inputs.awsProfile ? { profile: inputs.awsProfile } : {}),
-        });
+        const client = new CloudFrontClient({ region: "us-east-1", ...auth });
         ownClients.push(client);
         cloudfront = client;
       }
@@ -260,7 +262,6 @@ export async function deploySite(
       invalidatedPaths: paths.slice(0, 100),
       releasedAt: result.state.releasedAt,
     };
-    if (inputs.awsProfile !== undefined) outputs.awsProfile = inputs.awsProfile;
     if (imageDigest !== undefined) outputs.imageDigest = imageDigest;
     if (invalidationId !== undefined) outputs.invalidationId = invalidationId;
     return outputs;
@@ -271,7 +272,7 @@ export async function deploySite(
 
 /**
  * The provider's implementation. Production passes no clients (the AWS SDK's default credential chain,
- * with the stack's `aws:profile` when it has one); tests pass an S3 client for s3rver and a fake
+ * with the credentials of the stack's AWS provider, `aws`); tests pass an S3 client for s3rver and a fake
  * CloudFront client.
  */
 export function siteDeployProvider(
