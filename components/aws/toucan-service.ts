@@ -3,7 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
-import { checkedListWhenKnown, plainList } from "./region";
+import { checkedListWhenKnown, checkedWhenKnown, plainList } from "./region";
+
+/** CloudWatch Logs takes a key's ARN (not its id or an alias). */
+function logKeyProblem(arn: string): string | undefined {
+  return /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/[0-9a-f-]+$|^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/mrk-[0-9a-f]{32}$/.test(
+    arn,
+  )
+    ? undefined
+    : "is not a KMS key ARN (CloudWatch Logs takes the key's ARN, not its id or an alias)";
+}
+const LOG_KEY_FIX = "give arn:aws:kms:<region>:<account>:key/<key id>";
 
 /** The subnet list's checks, run before anything registers or once another stack's list is known. */
 const SUBNET_CHECKS = {
@@ -346,7 +356,8 @@ export interface ToucanServiceArgs {
   logRetentionDays?: number;
   /**
    * A customer-managed KMS key (ARN) for the log group. Its key policy must let
-   * `logs.<region>.amazonaws.com` use it.
+   * `logs.<region>.amazonaws.com` use it. An Output (another stack's key) is checked with the same message
+   * once known, before the log group is created.
    * @default CloudWatch Logs' own encryption
    */
   logKmsKeyArn?: pulumi.Input<string>;
@@ -526,6 +537,7 @@ export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs)
   const initContainers = checkInitContainers(checks, args, containerName, checkContainer);
   const lb = checkLoadBalancer(checks, args);
   const logRetentionDays = checkLogRetention(checks, args);
+  checks.id("logKmsKeyArn", args.logKmsKeyArn, logKeyProblem, LOG_KEY_FIX);
   const { minimumHealthyPercent, maximumPercent } = checkDeployment(checks, args, desiredCount);
   const healthCheckGracePeriodSeconds = checkHealthChecks(checks, args);
   const autoscaling = checkAutoscaling(checks, args, desiredCount, allowSingleTask);
@@ -1290,7 +1302,15 @@ export class ToucanService extends pulumi.ComponentResource {
         `${name}-logs`,
         {
           retentionInDays: s.logRetentionDays,
-          ...(args.logKmsKeyArn !== undefined ? { kmsKeyId: args.logKmsKeyArn } : {}),
+          ...(args.logKmsKeyArn !== undefined
+            ? {
+                kmsKeyId: checkedWhenKnown(
+                  args.logKmsKeyArn,
+                  { component: `ToucanService "${name}"`, argument: "logKmsKeyArn", fix: LOG_KEY_FIX },
+                  logKeyProblem,
+                ),
+              }
+            : {}),
           tags,
         },
         { parent: this, protect: s.protect },
