@@ -215,7 +215,7 @@ describe("examples/company-stack (Toucan inside a company's own VPC, cluster and
 
   it("the log groups use the platform's KMS key; the outputs other stacks read", () => {
     const { graph, recording } = plan;
-    for (const name of ["toucan-backend-logs", "toucan-frontend-logs"]) {
+    for (const name of ["toucan-backend-logs", "toucan-frontend-logs", "toucan-toolbox-logs"]) {
       const group = ofType(graph, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.name === name)!;
       assert.equal(
         group.inputs.kmsKeyId,

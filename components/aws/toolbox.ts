@@ -106,6 +106,12 @@ export interface ToolboxArgs {
    */
   logRetentionDays?: number;
   /**
+   * A customer-managed KMS key (ARN) the tasks' log group is encrypted with; its key policy must let
+   * `logs.<region>.amazonaws.com` use it.
+   * @default CloudWatch Logs' own encryption
+   */
+  logKmsKeyArn?: pulumi.Input<string>;
+  /**
    * Protect the dumps bucket from deletion.
    * @default true
    */
@@ -258,7 +264,11 @@ export class Toolbox extends pulumi.ComponentResource {
     const bucket = this.createDumpsBucket(name, args, s);
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { retentionInDays: s.logRetentionDays, tags: s.tags },
+      {
+        retentionInDays: s.logRetentionDays,
+        ...(args.logKmsKeyArn !== undefined ? { kmsKeyId: args.logKmsKeyArn } : {}),
+        tags: s.tags,
+      },
       { parent: this },
     );
     const executionRole = this.createExecutionRole(name, args, s);

@@ -628,6 +628,7 @@ function toolboxArgsFor(
     protect,
     tags,
     ...(args.logs?.retentionDays !== undefined ? { logRetentionDays: args.logs.retentionDays } : {}),
+    ...(args.logs?.kmsKeyArn !== undefined ? { logKmsKeyArn: args.logs.kmsKeyArn } : {}),
     ...(args.toolbox || {}),
     backendVersion: plan.backendVersion,
     cluster: refs.cluster,
