@@ -42,6 +42,25 @@ describe("examples/ci: the pull-request workflows", () => {
     assert.match(review, /--fail-on stateful,protected/);
   });
 
+  it("every toucan-plan option the review uses is one the command documents", () => {
+    const usage = fs.readFileSync(path.resolve(__dirname, "..", "components", "planner", "cli.ts"), "utf8");
+    const used = new Set(read("toucan-review.yml").match(/--[a-z][a-z-]+/g));
+    for (const npmFlag of ["--ignore-scripts", "--prefix"]) used.delete(npmFlag);
+    assert.deepEqual([...used].sort(), [
+      "--az-loss",
+      "--config",
+      "--cost",
+      "--diagram",
+      "--diff",
+      "--fail-on",
+      "--json",
+      "--markdown",
+      "--program",
+    ]);
+    for (const flag of used)
+      assert.match(usage, new RegExp(`^  ${flag} `, "m"), `${flag} is not in toucan-plan's usage`);
+  });
+
   it("the policy preview runs only for the repository's own branches, through pulumi/actions", () => {
     const workflow = parse(read("toucan-review.yml")) as Workflow;
     const policy = workflow.jobs.policy;
