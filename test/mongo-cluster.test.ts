@@ -13,6 +13,7 @@ import {
   instanceArchitecture,
 } from "../components/aws/mongo-cluster";
 import { mongoUri, mongoUriHosts } from "../components/core/mongo-uri";
+import { caBundleSource } from "../components/core/ca-bundle";
 import { USER_DATA_LIMIT_BYTES, renderMongoUserData } from "../components/aws/mongo-user-data";
 import { ToucanArgumentError } from "../components/core/errors";
 import {
@@ -721,14 +722,35 @@ describe("MongoCluster (documentdb)", () => {
     }
   });
 
-  it("trusts the region's Amazon RDS CA bundle, downloaded at start", async () => {
-    assert.equal(
-      await valueOf(mongo.caBundleUrl!),
-      "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem",
-    );
-    assert.equal(mongo.tlsCAFile, DEFAULT_TLS_CA_FILE);
-    assert.equal(mongo.caSecretArn, undefined);
-    assert.equal(mongo.caCertificatePem, undefined);
+  it("trusts the region's Amazon RDS CA bundle, read at deployment and kept in a secret (nothing downloads at start)", async () => {
+    const BUNDLE =
+      "-----BEGIN CERTIFICATE-----\nMIIEBjCCAu6gAwIBAgIJAMc0ZzaSUK51\n-----END CERTIFICATE-----\n";
+    const asked: string[] = [];
+    const previous = caBundleSource.read;
+    caBundleSource.read = async (url) => (asked.push(url), BUNDLE);
+    try {
+      const { mongo: db, recording: r } = await build({ ...NETWORK, engine: "documentdb" });
+      assert.deepEqual(asked, ["https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"]);
+      assert.equal(db.tlsCAFile, DEFAULT_TLS_CA_FILE);
+      const held = secretHolding(r, (await valueOf(db.caSecretArn!)) as string);
+      assert.equal(reveal(held.value), BUNDLE);
+      assert.equal(held.secret.protect, true);
+      assert.equal(await valueOf(db.caCertificatePem!), BUNDLE);
+    } finally {
+      caBundleSource.read = previous;
+    }
+  });
+
+  it("GIVEN caPem THEN that bundle is kept, and nothing is read from the network", async () => {
+    const previous = caBundleSource.read;
+    caBundleSource.read = async (url) => assert.fail(`read ${url}`);
+    try {
+      const pem = "-----BEGIN CERTIFICATE-----\nMIIBown\n-----END CERTIFICATE-----\n";
+      const { mongo: db, recording: r } = await build({ ...NETWORK, engine: "documentdb", caPem: pem });
+      assert.equal(reveal(secretHolding(r, (await valueOf(db.caSecretArn!)) as string).value), pem);
+    } finally {
+      caBundleSource.read = previous;
+    }
   });
 
   it("admits 27017 from exactly the client groups", () => {

@@ -278,6 +278,25 @@ describe("Toucan (the redundant topology of Pulumi.demo.yaml)", function () {
     }
   });
 
+  it("with DocumentDB, writes the region's CA bundle from its secret with the CA writer image: no download at task start", async () => {
+    const { recording: r } = await record(
+      () => new Toucan("t", { ...BASE, mongo: { engine: "documentdb" } }),
+    );
+    const init = containers(taskDefinitionOf(r, "backend")).find((d) => d.name === "mongo-ca")!;
+    assert.equal(init.image, "public.ecr.aws/docker/library/busybox:1.36.1");
+    assert.deepEqual(init.environment ?? [], []);
+    const [secret] = init.secrets!;
+    assert.equal(secret.name, "MONGO_CA_PEM");
+    const caSecret = r
+      .byType("aws:secretsmanager/secret:Secret")
+      .find((s) => s.outputs.arn === secret.valueFrom)!;
+    const version = r
+      .byType("aws:secretsmanager/secretVersion:SecretVersion")
+      .find((v) => v.inputs.secretId === caSecret.outputs.id)!;
+    assert.match(String(reveal(version.inputs.secretString)), /^-----BEGIN CERTIFICATE-----/);
+    assert.doesNotMatch(init.command!.join(" "), /curl|wget|https?:/);
+  });
+
   it("has no readiness step for DocumentDB or an external database", async () => {
     const { recording: r } = await record(
       () => new Toucan("t", { ...BASE, mongo: { engine: "documentdb" } }),

@@ -9,6 +9,7 @@ import { documentDbInstanceClassProblem, instanceTypeProblem } from "../core/aws
 import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { Transform, applyTransform } from "../core/transform";
 import { MONGO_PORT, isMongoUri, mongoUri, mongoUriHosts } from "../core/mongo-uri";
+import { caBundleSource, documentDbCaBundleUrl } from "../core/ca-bundle";
 import { AtlasArgs, AtlasSettings, createAtlasDeployment, validateAtlasArgs } from "./atlas";
 import {
   MONGO_VERSION,
@@ -247,8 +248,10 @@ export interface MongoClusterArgs {
   uris?: MongoClusterUris;
   /**
    * `external`: the CA certificate (PEM) the backend must trust, when the database's CA is private. The
-   * connection strings must then name it: `tlsCAFile=<tlsCAFile>`.
-   * @default none: the backend trusts its image's public CAs (enough for Atlas)
+   * connection strings must then name it: `tlsCAFile=<tlsCAFile>`. `documentdb`: the CA bundle to trust
+   * instead of the region's Amazon RDS bundle read at deployment (e.g. where `pulumi up` runs offline).
+   * @default `external`: none (the backend trusts its image's public CAs, enough for Atlas); `documentdb`:
+   * the region's bundle, read from truststore.pki.rds.amazonaws.com when the program runs
    */
   caPem?: pulumi.Input<string>;
 
@@ -356,6 +359,7 @@ const ENGINE_ARGS: Record<MongoEngine, ArgKey[]> = {
     "backupRetentionDays",
     "skipFinalSnapshot",
     "readOnlyUser",
+    "caPem",
   ],
   atlas: ["vpcId", "subnetIds", "availabilityZones", "clientSecurityGroupIds", "database", "atlas"],
   external: ["uris", "caPem"],
@@ -429,10 +433,7 @@ export function amazonLinuxAmiParameter(architecture: "arm64" | "x86_64"): strin
   return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
 }
 
-/** The regional Amazon RDS / DocumentDB CA bundle. */
-export function documentDbCaBundleUrl(region: string): string {
-  return `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
-}
+export { documentDbCaBundleUrl };
 
 function isPlainString(value: unknown): value is string {
   return typeof value === "string";
@@ -936,14 +937,15 @@ export class MongoCluster extends pulumi.ComponentResource {
   readonly tlsCAFile: string | undefined;
   /**
    * Secrets Manager ARN of the CA certificate (PEM) the backend must trust: the generated CA
-   * (`community`) or `caPem` (`external`); undefined otherwise. Whether it exists is known at construction.
+   * (`community`), the region's bundle read at deployment or `caPem` (`documentdb`), or `caPem`
+   * (`external`); undefined otherwise. Whether it exists is known at construction.
    */
   readonly caSecretArn: pulumi.Output<string> | undefined;
-  /** The CA certificate itself (`community`, or `external` with `caPem`), else undefined. */
+  /** The CA certificate itself (`community`, `documentdb`, or `external` with `caPem`), else undefined. */
   readonly caCertificatePem: pulumi.Output<string> | undefined;
   /**
-   * Public URL of the CA bundle to download at container start (`documentdb`: the region's Amazon
-   * RDS/DocumentDB bundle), else undefined.
+   * Where the CA bundle kept in `caSecretArn` was read from at deployment (`documentdb`: the region's
+   * Amazon RDS/DocumentDB bundle), else undefined. Nothing downloads it at task start.
    */
   readonly caBundleUrl: pulumi.Output<string> | undefined;
   /** Security group of the database (undefined for `external`). */
@@ -1680,6 +1682,10 @@ export class MongoCluster extends pulumi.ComponentResource {
           }),
         ),
       );
+    // The region's bundle, read at deployment and kept in a secret: the backend's init container writes it
+    // from there (as the community CA), with no download at task start.
+    const caPem = args.caPem ?? region.apply((r) => caBundleSource.read(documentDbCaBundleUrl(r)));
+    const caSecret = this.storeSecret(s, `${s.name}-ca`, "CA bundle of DocumentDB", caPem, false);
     const reader = args.readOnlyUser ?? { name: DOCUMENTDB_MASTER_USER, password: master.value };
     const readWrite = uri(cluster.endpoint, DOCUMENTDB_MASTER_USER, master.value);
     const readOnly = uri(cluster.readerEndpoint, reader.name, reader.password, {
@@ -1688,8 +1694,8 @@ export class MongoCluster extends pulumi.ComponentResource {
     return {
       ...this.storeConnectionStrings(s, readWrite, readOnly),
       tlsCAFile: s.tlsCAFile,
-      caSecretArn: undefined,
-      caCertificatePem: undefined,
+      caSecretArn: caSecret.secret.arn,
+      caCertificatePem: pulumi.output(caPem),
       caBundleUrl: region.apply(documentDbCaBundleUrl),
       securityGroupId: securityGroup.id,
       hosts: pulumi.all([cluster.endpoint, cluster.readerEndpoint]),

@@ -66,7 +66,6 @@ const CA_VOLUME = "mongo-ca";
 const STORAGE_VOLUME = "storage";
 /** Small pinned images for the init container that writes the Mongo CA before the backend starts. */
 const CA_WRITER_IMAGE = "public.ecr.aws/docker/library/busybox:1.36.1";
-const CA_DOWNLOADER_IMAGE = "public.ecr.aws/amazonlinux/amazonlinux:2023-minimal";
 /** The image of the readiness init container: MongoDB's official image ships mongosh. */
 const MONGO_READY_IMAGE = "public.ecr.aws/docker/library/mongo:7.0";
 /** How long the backend's readiness step waits for a primary and the application user (30 minutes). */
@@ -482,7 +481,6 @@ interface Refs {
     readonlyHostSecretArn: pulumi.Input<string>;
     tlsCAFile?: string;
     caSecretArn?: pulumi.Input<string>;
-    caBundleUrl?: pulumi.Input<string>;
   };
   redis: {
     host: pulumi.Input<string>;
@@ -816,27 +814,21 @@ function mongoCaDelivery(
   mounts: ContainerMount[];
   initContainers: InitContainer[];
 } {
-  const { tlsCAFile, caSecretArn, caBundleUrl } = refs.mongo;
-  if (tlsCAFile === undefined || (caSecretArn === undefined && caBundleUrl === undefined)) {
+  const { tlsCAFile, caSecretArn } = refs.mongo;
+  if (tlsCAFile === undefined || caSecretArn === undefined) {
     return { volumes: [], mounts: [], initContainers: [] };
   }
   const dir = tlsCAFile.slice(0, tlsCAFile.lastIndexOf("/")) || "/";
   const target = `/ca/${tlsCAFile.slice(tlsCAFile.lastIndexOf("/") + 1)}`;
-  const writer: InitContainer = caSecretArn
-    ? {
-        name: "mongo-ca",
-        image: writerImage,
-        command: ["sh", "-c", `printf '%s\\n' "$MONGO_CA_PEM" > ${target} && chmod 0444 ${target}`],
-        secrets: { MONGO_CA_PEM: caSecretArn },
-        mounts: [{ volume: CA_VOLUME, containerPath: "/ca" }],
-      }
-    : {
-        name: "mongo-ca",
-        image: CA_DOWNLOADER_IMAGE,
-        command: ["sh", "-c", `curl -fsSL --retry 5 -o ${target} "$MONGO_CA_URL" && chmod 0444 ${target}`],
-        environment: { MONGO_CA_URL: caBundleUrl! },
-        mounts: [{ volume: CA_VOLUME, containerPath: "/ca" }],
-      };
+  // The CA (community), the region's bundle read at deployment (documentdb) or caPem (external), from its
+  // secret: no network call at task start.
+  const writer: InitContainer = {
+    name: "mongo-ca",
+    image: writerImage,
+    command: ["sh", "-c", `printf '%s\\n' "$MONGO_CA_PEM" > ${target} && chmod 0444 ${target}`],
+    secrets: { MONGO_CA_PEM: caSecretArn },
+    mounts: [{ volume: CA_VOLUME, containerPath: "/ca" }],
+  };
   return {
     volumes: [{ name: CA_VOLUME }],
     mounts: [{ volume: CA_VOLUME, containerPath: dir, readOnly: true }],
@@ -1479,7 +1471,6 @@ export class Toucan extends pulumi.ComponentResource {
       readonlyHostSecretArn: this.mongo.mongodbReadonlyHostSecretArn,
       tlsCAFile: this.mongo.tlsCAFile,
       caSecretArn: this.mongo.caSecretArn,
-      caBundleUrl: this.mongo.caBundleUrl,
     };
     refs.redis = {
       host: this.redis.primaryEndpoint,

@@ -11,6 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AttributeContext, AttributeModule, CallFn, AttributeFn, stableHex, str } from "./attributes/types";
 import { Secret, UNKNOWN, fromWire, reveal, unwrapWire } from "./values";
+import { caBundleSource, downloadCaBundle, plannedCaBundle } from "../core/ca-bundle";
 import { ATTRIBUTE_MODULES } from "./attributes";
 import { TransformChain, TransformableRequest, applyTransforms, resetCallbacks } from "./transforms";
 
@@ -445,6 +446,9 @@ export function startRecording(options: RecordOptions = {}): Recording {
     },
   };
 
+  // No network at plan or test time: the DocumentDB CA bundle read at deployment gets a stand-in, unless a
+  // test gave its own reader.
+  if (caBundleSource.read === downloadCaBundle) caBundleSource.read = async (url) => plannedCaBundle(url);
   pulumi.runtime.setMocks(mocks, project, stack, preview, options.organization ?? "organization");
   resetCallbacks();
   requireMockMonitor();
