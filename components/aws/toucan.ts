@@ -1055,13 +1055,6 @@ function checkNoNat(checks: ArgumentChecks, args: ToucanArgs): void {
     "remove mongo.natAvailable (it is only for an existing VPC, whose egress the stack does not know)",
   );
   if (nat !== "none") return;
-  checks.require(
-    mongoEngineOf(args) !== "documentdb",
-    "mongo.engine",
-    "documentdb",
-    `has the backend's init container (${CA_DOWNLOADER_IMAGE}) download the RDS CA bundle at every task start, which a network with \`nat: "none"\` cannot reach`,
-    'use the community engine (with `mongo.packages`, README: No NAT) or `nat: "single"` / "perAz"',
-  );
   const region = configuredRegion();
   const images: [string, string | undefined][] = [
     // A baked backend is built here and pushed to this stack's ECR repository.
