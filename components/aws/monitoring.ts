@@ -882,6 +882,11 @@ export class Monitoring extends pulumi.ComponentResource {
       line.push({ stat: spec.extendedStatistic ?? spec.statistic, period: spec.period });
       return line;
     };
+    /** A widget of one alarm's metric, a line per resource (its id under `dimension`). */
+    const perResource = (title: string, kind: AlarmKind, dimension: string, ids: pulumi.Input<string>[]) => ({
+      title,
+      metrics: ids.map((id) => m(kind, ALARM_SPECS[kind].metric, { [dimension]: id })),
+    });
     const edge: (typeof rows)[number]["widgets"] = [];
     for (const [key, lb] of Object.entries(r.loadBalancers ?? {})) {
       edge.push({
@@ -935,26 +940,10 @@ export class Monitoring extends pulumi.ComponentResource {
       rows.push({
         title: "Cache",
         widgets: [
-          {
-            title: "Redis engine CPU",
-            metrics: ids.map((id) => m("redisEngineCpu", "EngineCPUUtilization", { CacheClusterId: id })),
-          },
-          {
-            title: "Redis memory used",
-            metrics: ids.map((id) =>
-              m("redisMemory", "DatabaseMemoryUsagePercentage", { CacheClusterId: id }),
-            ),
-          },
-          {
-            title: "Redis evictions",
-            metrics: ids.map((id) => m("redisEvictions", "Evictions", { CacheClusterId: id })),
-          },
-          {
-            title: "Redis replication lag",
-            metrics: ids
-              .slice(1)
-              .map((id) => m("redisReplicationLag", "ReplicationLag", { CacheClusterId: id })),
-          },
+          perResource("Redis engine CPU", "redisEngineCpu", "CacheClusterId", ids),
+          perResource("Redis memory used", "redisMemory", "CacheClusterId", ids),
+          perResource("Redis evictions", "redisEvictions", "CacheClusterId", ids),
+          perResource("Redis replication lag", "redisReplicationLag", "CacheClusterId", ids.slice(1)),
         ].filter((w) => w.metrics.length > 0),
       });
     }
@@ -990,22 +979,19 @@ export class Monitoring extends pulumi.ComponentResource {
           },
           ...(r.mongoRoleNames
             ? [
-                {
-                  title: "Mongo members: data volume used (%)",
-                  metrics: members.map((id) =>
-                    m("mongoDiskUsed", "DataVolumeUsedPercent", { InstanceId: id }),
-                  ),
-                },
-                {
-                  title: "Mongo members: healthy (primary or secondary)",
-                  metrics: members.map((id) => m("mongoMemberState", "MemberHealthy", { InstanceId: id })),
-                },
-                {
-                  title: "Mongo members: replication lag (s)",
-                  metrics: members.map((id) =>
-                    m("mongoReplicationLag", "ReplicationLagSeconds", { InstanceId: id }),
-                  ),
-                },
+                perResource("Mongo members: data volume used (%)", "mongoDiskUsed", "InstanceId", members),
+                perResource(
+                  "Mongo members: healthy (primary or secondary)",
+                  "mongoMemberState",
+                  "InstanceId",
+                  members,
+                ),
+                perResource(
+                  "Mongo members: replication lag (s)",
+                  "mongoReplicationLag",
+                  "InstanceId",
+                  members,
+                ),
               ]
             : []),
         ],
@@ -1014,22 +1000,14 @@ export class Monitoring extends pulumi.ComponentResource {
       rows.push({
         title: "Database",
         widgets: [
-          {
-            title: "DocumentDB CPU",
-            metrics: docdb.map((id) => m("documentdbCpu", "CPUUtilization", { DBInstanceIdentifier: id })),
-          },
-          {
-            title: "DocumentDB freeable memory",
-            metrics: docdb.map((id) =>
-              m("documentdbFreeableMemory", "FreeableMemory", { DBInstanceIdentifier: id }),
-            ),
-          },
-          {
-            title: "DocumentDB replica lag",
-            metrics: docdb.map((id) =>
-              m("documentdbReplicaLag", "DBInstanceReplicaLag", { DBInstanceIdentifier: id }),
-            ),
-          },
+          perResource("DocumentDB CPU", "documentdbCpu", "DBInstanceIdentifier", docdb),
+          perResource(
+            "DocumentDB freeable memory",
+            "documentdbFreeableMemory",
+            "DBInstanceIdentifier",
+            docdb,
+          ),
+          perResource("DocumentDB replica lag", "documentdbReplicaLag", "DBInstanceIdentifier", docdb),
         ],
       });
     }
