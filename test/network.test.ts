@@ -5,6 +5,14 @@ import { parseCidr, formatCidr, overlaps, contains } from "../components/core/ci
 import { record, recordFailure, valueOf, Recording, RecordedResource } from "../components/planner/recorder";
 
 const NETWORK = "toucan:aws:Network";
+/** A VPC built elsewhere, two AZs. */
+const EXISTING_VPC = {
+  vpcId: "vpc-0a1b2c3d4e5f60718",
+  publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
+  privateSubnetIds: ["subnet-1000000000000000a", "subnet-1000000000000000b"],
+  availabilityZones: ["eu-west-1a", "eu-west-1b"],
+  cidrBlock: "10.9.0.0/16",
+};
 
 async function build(args: NetworkArgs = {}, preview = false) {
   const { result, recording } = await record(() => new Network("net", args), {
@@ -343,13 +351,7 @@ describe("Network", () => {
   });
 
   it("with an existing VPC, builds nothing and echoes the ids", async () => {
-    const existing = {
-      vpcId: "vpc-0a1b2c3d4e5f60718",
-      publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
-      privateSubnetIds: ["subnet-1000000000000000a", "subnet-1000000000000000b"],
-      availabilityZones: ["eu-west-1a", "eu-west-1b"],
-      cidrBlock: "10.9.0.0/16",
-    };
+    const existing = EXISTING_VPC;
     const { network, recording } = await build({ existing });
     assert.deepEqual(
       recording.built.map((r) => r.type),
@@ -363,13 +365,7 @@ describe("Network", () => {
   });
 
   it("with an existing VPC, echoes its declared NAT strategy and refuses an unknown one", async () => {
-    const existing = {
-      vpcId: "vpc-0a1b2c3d4e5f60718",
-      publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
-      privateSubnetIds: ["subnet-1000000000000000a", "subnet-1000000000000000b"],
-      availabilityZones: ["eu-west-1a", "eu-west-1b"],
-      cidrBlock: "10.9.0.0/16",
-    };
+    const existing = EXISTING_VPC;
     const { network, recording } = await build({ existing: { ...existing, nat: "none" } });
     assert.equal(network.nat, "none");
     assert.equal(recording.byType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
@@ -455,12 +451,7 @@ describe("Network", () => {
         title: "interface endpoints for an existing VPC",
         args: {
           interfaceEndpoints: ["kms"],
-          existing: {
-            vpcId: "vpc-0a1b2c3d4e5f60718",
-            publicSubnetIds: ["subnet-0000000000000000a", "subnet-0000000000000000b"],
-            privateSubnetIds: ["subnet-1000000000000000a", "subnet-1000000000000000b"],
-            availabilityZones: ["eu-west-1a", "eu-west-1b"],
-          },
+          existing: EXISTING_VPC,
         },
         argument: "interfaceEndpoints",
         message: /has no effect together with `existing`/,
