@@ -171,6 +171,8 @@ describe("Composition: arguments from another stack's outputs", function () {
       "a Mongo member per AZ, in its private subnet",
     );
     assert.deepEqual(recording.one("aws:elasticache/subnetGroup:SubnetGroup").inputs.subnetIds, PRIVATE);
+    assert.equal(recording.byType("aws:ecs/service:Service").length, 2);
+    assert.ok(recording.byType("aws:ec2/securityGroup:SecurityGroup").length > 0);
     for (const service of recording.byType("aws:ecs/service:Service")) {
       const network = service.inputs.networkConfiguration as { subnets: string[]; assignPublicIp?: boolean };
       assert.deepEqual(network.subnets, PRIVATE, `${service.name} runs in the private subnets`);

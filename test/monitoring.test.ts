@@ -544,7 +544,10 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
           .map((q) => `${q.metric!.namespace} ${q.metric!.metricName}`);
       }),
     );
-    for (const w of body.widgets.filter((x) => x.type === "metric")) {
+    const metricWidgets = body.widgets.filter((x) => x.type === "metric");
+    assert.ok(metricWidgets.length >= 6, `${metricWidgets.length} metric widgets`);
+    for (const w of metricWidgets) {
+      assert.ok((w.properties.metrics as unknown[][]).length > 0, `${w.properties.title} has lines`);
       assert.ok(w.x + w.width <= 24 && w.width > 0 && w.height > 0);
       assert.equal(w.properties.region, REGION);
       for (const line of w.properties.metrics as unknown[][]) {
@@ -631,6 +634,7 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
       { region: REGION },
     );
     assert.equal(r.byType(TOPIC).length, 0);
+    assert.equal(r.byType(ALARM).length, 38, "every alarm of the default topology");
     for (const a of r.byType(ALARM))
       assert.ok((a.inputs.alarmActions as string[]).includes(EXISTING_TOPIC), a.name);
     const { recording: off } = await record(() => new Toucan("t", { ...BASE, monitoring: false }), {
@@ -716,9 +720,11 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     assert.ok(toolbox.length > 0);
     for (const g of toolbox) assert.equal(g.inputs.retentionInDays, 90, g.name);
     const { recording: d } = await record(() => new Toucan("t", BASE), { region: REGION });
-    for (const g of d
+    const serviceGroups = d
       .byType("aws:cloudwatch/logGroup:LogGroup")
-      .filter((x) => /-(backend|frontend)-logs$/.test(x.name))) {
+      .filter((x) => /-(backend|frontend)-logs$/.test(x.name));
+    assert.equal(serviceGroups.length, 2);
+    for (const g of serviceGroups) {
       assert.equal(g.inputs.retentionInDays, 30);
       assert.equal(g.inputs.kmsKeyId, undefined);
     }
