@@ -129,7 +129,7 @@ describe("Composition: transform and tags reach every resource", function () {
       () => new Toucan("t", { ...BASE, transform: { vpc: {} } as unknown as ToucanArgs["transform"] }),
     );
     assert.match(error.message, /`transform` is .*: is not a function/);
-    assert.equal(recording.resources.filter((r) => r.custom).length, 0);
+    assert.deepEqual(recording.built, [], "nothing registered before the error");
   });
 });
 
@@ -192,7 +192,7 @@ describe("Composition: arguments from another stack's outputs", function () {
       error.message,
       /`existing.azCount` is not set and is needed: existing.availabilityZones is an Output/,
     );
-    assert.equal(recording.resources.filter((r) => r.custom).length, 0);
+    assert.deepEqual(recording.built, [], "nothing registered before the error");
   });
 
   for (const c of [
@@ -212,8 +212,11 @@ describe("Composition: arguments from another stack's outputs", function () {
         publicSubnetIds: c.overrides.public ?? PUBLIC,
         availabilityZones: c.overrides.azs ?? AZS,
       };
-      const { error } = await recordFailure(() => new Toucan("t", { ...BASE, network: { existing: plain } }));
+      const { error, recording } = await recordFailure(
+        () => new Toucan("t", { ...BASE, network: { existing: plain } }),
+      );
       assert.ok(error instanceof ToucanArgumentError);
+      assert.deepEqual(recording.built, [], "nothing registered before the error");
       const expected = error.errors.find((e) => e.argument.startsWith("existing."));
       assert.ok(expected, error.message);
       await assert.rejects(
@@ -339,8 +342,9 @@ describe("Composition: child components take another stack's subnet lists", func
       assert.deepEqual(c.received(recording), ids);
     });
     it(`${c.component}: a bad list arriving as an Output fails with the plain list's message`, async () => {
-      const { error } = await recordFailure(() => c.build(c.bad), { region });
+      const { error, recording } = await recordFailure(() => c.build(c.bad), { region });
       assert.ok(error instanceof ToucanArgumentError, String(error));
+      assert.deepEqual(recording.built, [], "nothing registered before the error");
       await assert.rejects(
         record(() => c.build(pulumi.output(c.bad)), { region }),
         (err: Error) => err.message.includes(error.errors[0].message),
@@ -409,8 +413,12 @@ describe("Composition: KMS keys from another stack's outputs", function () {
       assert.equal(c.received(recording), KEY);
     });
     it(`${c.argument}: a bad key arriving as an Output fails with the plain key's message`, async () => {
-      const { error } = await recordFailure(() => new Toucan("t", { ...BASE, ...c.args(c.bad) }), options);
+      const { error, recording } = await recordFailure(
+        () => new Toucan("t", { ...BASE, ...c.args(c.bad) }),
+        options,
+      );
       assert.ok(error instanceof ToucanArgumentError, String(error));
+      assert.deepEqual(recording.built, [], "nothing registered before the error");
       const expected = error.errors.find((e) => /kmsKeyArn$|KmsKeyArn$/.test(e.argument));
       assert.ok(expected, error.message);
       await assert.rejects(
@@ -470,8 +478,9 @@ describe("Composition: the zone and certificate from another stack's outputs", f
     },
   ]) {
     it(`refuses ${c.title} arriving as an Output, with the plain value's message`, async () => {
-      const { error } = await recordFailure(() => new Toucan("t", { ...BASE, ...c.args(false) }));
+      const { error, recording } = await recordFailure(() => new Toucan("t", { ...BASE, ...c.args(false) }));
       assert.ok(error instanceof ToucanArgumentError, String(error));
+      assert.deepEqual(recording.built, [], "nothing registered before the error");
       const expected = error.errors.find((e) => e.argument === c.argument);
       assert.ok(expected, error.message);
       await assert.rejects(
