@@ -321,6 +321,12 @@ describe("Toolbox: bad input is refused before anything registers", () => {
       /EventBridge Scheduler/,
     ],
     ["a size Fargate lacks", { size: { cpu: 1024, memory: 1000 } }, "size", /Fargate task size/],
+    [
+      "a log key given by its alias",
+      { logKmsKeyArn: "alias/toucan-logs" },
+      "logKmsKeyArn",
+      /is not a KMS key ARN \(CloudWatch Logs takes the key's ARN, not its id or an alias\)\. Fix: give arn:aws:kms:/,
+    ],
   ];
   for (const [label, extra, argument, problem] of cases) {
     it(`refuses ${label}`, async () => {

@@ -11,7 +11,8 @@ import {
   toolboxImage,
 } from "../core/toolbox";
 import { lockDownBucket } from "./private-bucket";
-import { defaultFamily } from "./toucan-service";
+import { checkedWhenKnown } from "./region";
+import { defaultFamily, LOG_KEY_FIX, logKeyProblem } from "./toucan-service";
 
 const COMPONENT = "toucan:aws:Toolbox";
 /** A pinned AWS CLI image for the containers that move dumps to and from S3. */
@@ -208,6 +209,7 @@ export function validateToolboxArgs(name: string, args: ToolboxArgs): Settings {
     );
     schedule = { smallApps: apps, expression, timezone: args.schedule.timezone ?? "UTC" };
   }
+  checks.id("logKmsKeyArn", args.logKmsKeyArn, logKeyProblem, LOG_KEY_FIX);
   checks.throwIfAny();
   return {
     image: image!,
@@ -266,7 +268,15 @@ export class Toolbox extends pulumi.ComponentResource {
       `${name}-logs`,
       {
         retentionInDays: s.logRetentionDays,
-        ...(args.logKmsKeyArn !== undefined ? { kmsKeyId: args.logKmsKeyArn } : {}),
+        ...(args.logKmsKeyArn !== undefined
+          ? {
+              kmsKeyId: checkedWhenKnown(
+                args.logKmsKeyArn,
+                { component: `Toolbox "${name}"`, argument: "logKmsKeyArn", fix: LOG_KEY_FIX },
+                logKeyProblem,
+              ),
+            }
+          : {}),
         tags: s.tags,
       },
       { parent: this },

@@ -6,14 +6,14 @@ import { Transform, applyTransform } from "../core/transform";
 import { checkedListWhenKnown, checkedWhenKnown, plainList } from "./region";
 
 /** CloudWatch Logs takes a key's ARN (not its id or an alias). */
-function logKeyProblem(arn: string): string | undefined {
+export function logKeyProblem(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/[0-9a-f-]+$|^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/mrk-[0-9a-f]{32}$/.test(
     arn,
   )
     ? undefined
     : "is not a KMS key ARN (CloudWatch Logs takes the key's ARN, not its id or an alias)";
 }
-const LOG_KEY_FIX = "give arn:aws:kms:<region>:<account>:key/<key id>";
+export const LOG_KEY_FIX = "give arn:aws:kms:<region>:<account>:key/<key id>";
 
 /** The subnet list's checks, run before anything registers or once another stack's list is known. */
 const SUBNET_CHECKS = {
