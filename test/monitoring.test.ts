@@ -508,7 +508,11 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
   it("draws one dashboard whose widgets reference only the stack's metrics", () => {
     const dashboards = recording.byType(DASHBOARD);
     assert.equal(dashboards.length, 1);
-    assert.equal(dashboards[0].inputs.dashboardName, "t-monitoring-test");
+    assert.equal(
+      dashboards[0].inputs.dashboardName,
+      "toucan-t-monitoring-test",
+      "project, component and stack: unique in the account and region",
+    );
     const body = JSON.parse(String(dashboards[0].inputs.dashboardBody)) as {
       widgets: {
         type: string;

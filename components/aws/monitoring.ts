@@ -1052,7 +1052,7 @@ export class Monitoring extends pulumi.ComponentResource {
     return new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
       {
-        dashboardName: `${slug(name)}-${slug(pulumi.getStack())}`,
+        dashboardName: `${slug(pulumi.getProject())}-${slug(name)}-${slug(pulumi.getStack())}`,
         dashboardBody: pulumi.jsonStringify({ widgets }),
       },
       { parent: this },
