@@ -796,6 +796,12 @@ describe("Toucan with a screenshot service", () => {
     ["a variable name that is not one", { urlVariable: "screenshot-url" }, "screenshot.urlVariable"],
     ["a Redis variable's name", { urlVariable: "TOUCAN_REDIS_HOST" }, "screenshot.urlVariable"],
     ["a namespace that is not a DNS name", { namespace: "Toucan_Internal" }, "screenshot.namespace"],
+    [
+      // screenshot.<namespace> would pass DNS's 253 characters.
+      "a namespace of 243 characters",
+      { namespace: `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(51)}` },
+      "screenshot.namespace",
+    ],
   ] as const) {
     it(`GIVEN ${title} THEN names ${argument} before anything registers`, async () => {
       const { error, recording: failed } = await recordFailure(

@@ -1213,10 +1213,11 @@ export function validateToucanArgs(name: string, args: ToucanArgs): Plan {
   if (args.screenshot) {
     const { namespace } = screenshotAddress(name, args.screenshot);
     checks.require(
-      DNS_NAMESPACE.test(namespace) && namespace.length <= 253,
+      // The registered name is "screenshot." + the namespace: 253 characters at most in all.
+      DNS_NAMESPACE.test(namespace) && namespace.length <= 253 - "screenshot.".length,
       "screenshot.namespace",
       namespace,
-      "is not a DNS name of lower-case labels (the default is the component's name + .internal)",
+      "is not a DNS name of lower-case labels, at most 242 characters (the default is the component's name + .internal)",
       'set it, e.g. "toucan.internal"',
     );
   }
