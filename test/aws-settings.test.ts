@@ -12,8 +12,11 @@ import {
   durationSeconds,
   normalizeAwsSettings,
 } from "../components/static/aws-settings";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { StaticFrontend } from "../components/aws/static-frontend";
-import { record } from "../components/planner/recorder";
+import { Toucan } from "../components/aws/toucan";
+import { Recording, record } from "../components/planner/recorder";
 import { Secret, reveal } from "../components/planner/values";
 
 const ROLE = "arn:aws:iam::210987654321:role/toucan-deploy";
@@ -179,6 +182,152 @@ describe("AWS settings of the static site deployment", () => {
         secretKey: "secret",
         assumeRoles: [{ roleArn: ROLE, sessionName: "ci" }],
       });
+    });
+  });
+
+  describe("an explicit aws provider around the component", () => {
+    const args = {
+      domainName: "toucan.example.com",
+      zoneId: "Z0123456789ABCDEFGHIJ",
+      assets: { image: "quay.io/toucantoco/frontend:v100.5.1" },
+      apiBaseRoute: "https://api-toucan.example.com",
+    };
+    const DEPLOYMENT = "pulumi-nodejs:dynamic:Resource";
+    const CERTIFICATE = "aws:acm/certificate:Certificate";
+    const ACCOUNT_ROLE = "arn:aws:iam::222222222222:role/toucan-deploy";
+    /** The provider of another account the user builds, as a multi-account stack does. */
+    const account = () =>
+      new aws.Provider("workload", {
+        region: "eu-west-3",
+        profile: "org-admin",
+        assumeRoles: [{ roleArn: ACCOUNT_ROLE, sessionName: "toucan", externalId: "bi-7" }],
+        defaultTags: { tags: { Team: "bi", "cost:center": "42" } },
+        allowedAccountIds: ["222222222222"],
+      });
+    // The stack's own config names another account: nothing may be read from it.
+    const stackConfig = {
+      region: "eu-west-3",
+      config: { "aws:region": "eu-west-3", "aws:profile": "ci-default" },
+    };
+
+    /** What an aws.Provider receives: nested settings as JSON text, keys as secrets. */
+    function providerSettings(recording: Recording, urn: string) {
+      const inputs = recording.get(urn).inputs;
+      const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+      return {
+        region: inputs.region,
+        profile: inputs.profile,
+        assumeRoles: json(inputs.assumeRoles),
+        defaultTags: json(inputs.defaultTags),
+        allowedAccountIds: json(inputs.allowedAccountIds),
+      };
+    }
+    const COPIED = {
+      region: "us-east-1",
+      profile: "org-admin",
+      assumeRoles: [{ roleArn: ACCOUNT_ROLE, sessionName: "toucan", externalId: "bi-7" }],
+      defaultTags: { tags: { Team: "bi", "cost:center": "42" } },
+      allowedAccountIds: ["222222222222"],
+    };
+
+    it("GIVEN StaticFrontend under it THEN the us-east-1 certificate and the upload use its account, role and tags", async () => {
+      const { recording } = await record(
+        () => new StaticFrontend("site", args, { provider: account() }),
+        stackConfig,
+      );
+      const certificate = recording.one(CERTIFICATE);
+      assert.deepEqual(providerSettings(recording, certificate.provider!), COPIED);
+      const settings = recording.one(DEPLOYMENT).inputs.aws;
+      assert.ok(settings instanceof Secret, "the settings are a secret");
+      assert.deepEqual(reveal(settings), {
+        region: "eu-west-3",
+        profile: "org-admin",
+        assumeRoles: [{ roleArn: ACCOUNT_ROLE, sessionName: "toucan", externalId: "bi-7" }],
+        defaultTags: { tags: { Team: "bi", "cost:center": "42" } },
+        allowedAccountIds: ["222222222222"],
+      });
+      // Read once, from the provider itself.
+      const reads = recording.invokes.filter((i) => i.token === "pulumi:providers:aws/terraformConfig");
+      assert.deepEqual(
+        reads.map((i) => i.provider),
+        [recording.one("pulumi:providers:aws", "workload").urn],
+      );
+    });
+
+    it("GIVEN keys on the explicit provider THEN the copy and the upload get them, as secrets", async () => {
+      const { recording } = await record(
+        () =>
+          new StaticFrontend("site", args, {
+            provider: new aws.Provider("keys", {
+              region: "eu-west-3",
+              accessKey: "AKIAWORKLOAD",
+              secretKey: pulumi.secret("workload-secret"),
+            }),
+          }),
+        stackConfig,
+      );
+      const copy = recording.get(recording.one(CERTIFICATE).provider!).inputs;
+      assert.ok(copy.accessKey instanceof Secret && copy.secretKey instanceof Secret);
+      assert.deepEqual(reveal([copy.accessKey, copy.secretKey, copy.profile]), [
+        "AKIAWORKLOAD",
+        "workload-secret",
+        undefined,
+      ]);
+      assert.deepEqual(reveal(recording.one(DEPLOYMENT).inputs.aws), {
+        region: "eu-west-3",
+        accessKey: "AKIAWORKLOAD",
+        secretKey: "workload-secret",
+      });
+    });
+
+    it("GIVEN Toucan in static mode under `providers` THEN its certificate and its CloudFront alarms' provider copy it", async () => {
+      const { recording } = await record(
+        () =>
+          new Toucan(
+            "t",
+            {
+              version: "v100.5.1",
+              frontendDomain: "toucan.example.com",
+              zoneId: "Z0123456789EXAMPLE",
+              staticFrontend: {},
+            },
+            { providers: [account()] },
+          ),
+        stackConfig,
+      );
+      const east = recording
+        .byType("pulumi:providers:aws")
+        .filter((p) => p.name !== "workload")
+        .map((p) => p.name)
+        .sort();
+      assert.deepEqual(east, ["t-monitoring-us-east-1", "t-static-us-east-1"]);
+      for (const name of east) {
+        assert.deepEqual(
+          providerSettings(recording, recording.one("pulumi:providers:aws", name).urn),
+          COPIED,
+        );
+      }
+      const alarm = recording.one("aws:cloudwatch/metricAlarm:MetricAlarm", "t-monitoring-cdn5xxRate-cdn");
+      assert.ok(
+        alarm.provider?.startsWith(recording.one("pulumi:providers:aws", "t-monitoring-us-east-1").urn),
+      );
+      assert.equal(
+        (reveal(recording.one(DEPLOYMENT).inputs.aws) as AwsSettings).assumeRoles?.[0].roleArn,
+        ACCOUNT_ROLE,
+      );
+      // Everything else in the stack's region runs under the explicit provider itself.
+      const workload = recording.one("pulumi:providers:aws", "workload").urn;
+      assert.ok(recording.one("aws:s3/bucket:Bucket", "t-static-site").provider?.startsWith(workload));
+    });
+
+    it("GIVEN a method the recording runtime cannot answer THEN the run fails naming it", async () => {
+      await assert.rejects(
+        record(() => {
+          const provider = account();
+          pulumi.runtime.call("pulumi:providers:aws/unknownMethod", { __self__: provider }, provider);
+        }),
+        /no answer for the method pulumi:providers:aws\/unknownMethod/,
+      );
     });
   });
 });

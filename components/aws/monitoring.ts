@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks } from "../core/errors";
 import { checkedWhenKnown } from "./region";
+import { usEast1Provider } from "./aws-provider";
 import {
   MONGO_METRICS_NAMESPACE,
   mongoMetricsInstallCommands,
@@ -724,7 +725,7 @@ export class Monitoring extends pulumi.ComponentResource {
     topicArn: pulumi.Output<string>;
   } {
     if (this.usEast1) return this.usEast1;
-    const provider = new aws.Provider(`${this.name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+    const provider = usEast1Provider(this, `${this.name}-us-east-1`);
     const given =
       args.usEast1TopicArn ??
       (args.topicArn !== undefined && args.topicArn.split(":")[3] === "us-east-1"

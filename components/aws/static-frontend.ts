@@ -19,7 +19,7 @@ import { STATE_PREFIX } from "../static/manifest";
 import type { Platform } from "../static/oci";
 import { JsonValue, normalizeApiBaseRoute, renderTcParams } from "../static/tc-params";
 import { SiteDeployment, SiteSource, siteManifest } from "../static/deploy-provider";
-import { stackAwsSettings } from "../static/aws-settings";
+import { awsSettingsAround, usEast1Provider } from "./aws-provider";
 
 /**
  * Where the site's files come from: a folder on the machine running Pulumi, or the vendor's frontend
@@ -179,7 +179,8 @@ export interface StaticFrontendArgs {
   certificateArn?: pulumi.Input<string>;
   /**
    * The provider the certificate is made with; it must deploy to us-east-1.
-   * @default a provider for us-east-1 with the stack's `aws:` settings (profile, assumed roles, ...)
+   * @default a provider for us-east-1 with the account, credentials and default tags of the provider around
+   * the component: the explicit `aws` provider given to it (or an ancestor), else the stack's `aws:` config
    */
   usEast1Provider?: aws.Provider;
   /**
@@ -833,7 +834,7 @@ export class StaticFrontend extends pulumi.ComponentResource {
         return arn;
       });
     }
-    const provider = args.usEast1Provider ?? this.createUsEast1Provider(name);
+    const provider = args.usEast1Provider ?? usEast1Provider(this, `${name}-us-east-1`);
     const certificate = new Certificate(
       `${name}-cert`,
       {
@@ -845,38 +846,6 @@ export class StaticFrontend extends pulumi.ComponentResource {
       { parent: this, provider },
     );
     return certificate.arn;
-  }
-
-  /**
-   * CloudFront only serves certificates from us-east-1, whatever the stack's region. An explicit provider
-   * does not read the stack's `aws:` config, so the settings that pick the account and credentials are
-   * copied from it: without them the certificate could land in another account.
-   */
-  private createUsEast1Provider(name: string): aws.Provider {
-    const config = new pulumi.Config("aws");
-    const settings: aws.ProviderArgs = { region: "us-east-1" };
-    const profile = config.get("profile");
-    if (profile !== undefined) settings.profile = profile;
-    for (const key of [
-      "sharedConfigFiles",
-      "sharedCredentialsFiles",
-      "allowedAccountIds",
-      "forbiddenAccountIds",
-    ] as const) {
-      const value = config.getObject<string[]>(key);
-      if (value !== undefined) settings[key] = value;
-    }
-    const assumeRoles = config.getObject<aws.types.input.ProviderAssumeRole[]>("assumeRoles");
-    if (assumeRoles !== undefined) settings.assumeRoles = assumeRoles;
-    const webIdentity =
-      config.getObject<aws.types.input.ProviderAssumeRoleWithWebIdentity>("assumeRoleWithWebIdentity");
-    if (webIdentity !== undefined) settings.assumeRoleWithWebIdentity = webIdentity;
-    const defaultTags = config.getObject<aws.types.input.ProviderDefaultTags>("defaultTags");
-    if (defaultTags !== undefined) settings.defaultTags = defaultTags;
-    for (const key of ["accessKey", "secretKey", "token"] as const) {
-      if (config.get(key) !== undefined) settings[key] = config.getSecret(key);
-    }
-    return new aws.Provider(`${name}-us-east-1`, settings, { parent: this });
   }
 
   private createDistribution(
@@ -1132,8 +1101,8 @@ export class StaticFrontend extends pulumi.ComponentResource {
               ),
             }
           : {}),
-        // The account and credentials of the stack's default provider (its `aws:` config).
-        aws: pulumi.secret(stackAwsSettings()),
+        // The account and credentials of the provider around the component (explicit, or the stack's).
+        aws: awsSettingsAround(this),
       },
       { parent: this, dependsOn: bucket.ready },
     );

@@ -146,9 +146,9 @@ export interface StaticFrontendSettings {
   priceClass?: StaticFrontendArgs["priceClass"];
   gracePeriodSeconds?: number;
   /**
-   * The us-east-1 provider for the CloudFront certificate. Pass one built like the provider your stack
-   * uses (same account, role) when Toucan runs under an explicit provider.
-   * @default one built from the stack's `aws:` config
+   * The us-east-1 provider for the CloudFront certificate.
+   * @default a copy, for us-east-1, of the provider around Toucan (the explicit `aws` provider given to it,
+   * else the stack's `aws:` config): same account, credentials, assumed roles and default tags
    */
   usEast1Provider?: StaticFrontendArgs["usEast1Provider"];
   /** An existing us-east-1 certificate for the frontend's name. */

@@ -9,7 +9,15 @@
  * - an input set from another resource's output that resolved to `undefined`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AttributeContext, AttributeModule, CallFn, AttributeFn, stableHex, str } from "./attributes/types";
+import {
+  AttributeContext,
+  AttributeModule,
+  CallFn,
+  AttributeFn,
+  MethodFn,
+  stableHex,
+  str,
+} from "./attributes/types";
 import { Secret, UNKNOWN, fromWire, reveal, unwrapWire } from "./values";
 import { caBundleSource, downloadCaBundle, plannedCaBundle } from "../core/ca-bundle";
 import { ATTRIBUTE_MODULES } from "./attributes";
@@ -264,7 +272,7 @@ rpc.serializeResourceProperties = async (label, props, opts) => {
 
 const attributeModules: readonly AttributeModule[] = ATTRIBUTE_MODULES;
 
-function lookup<T>(key: "attributes" | "calls" | "idPrefixes", token: string): T | undefined {
+function lookup<T>(key: "attributes" | "calls" | "idPrefixes" | "methods", token: string): T | undefined {
   for (const m of attributeModules) {
     const table = m[key] as Record<string, T> | undefined;
     if (table && token in table) return table[token];
@@ -313,7 +321,14 @@ interface RequestLike {
   getAliasurnsList(): string[];
 }
 
+/** A resource method call (`ResourceCallRequest`) as the SDK sends it. */
+interface CallRequestLike {
+  getTok(): string;
+  getArgs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
 interface MonitorLike {
+  call?(req: CallRequestLike, cb: (err: unknown, resp: unknown) => void): void;
   registerResource(req: RequestLike, cb: (err: unknown, resp: unknown) => void): void;
   registerStackTransform(req: { getToken(): string }, cb: (err: unknown, resp: unknown) => void): void;
   registerStackInvokeTransform(req: unknown, cb: (err: unknown, resp: unknown) => void): void;
@@ -540,6 +555,43 @@ export function startRecording(options: RecordOptions = {}): Recording {
         };
       }
       cb(err, resp);
+    });
+  };
+  // Resource methods (a provider's `terraformConfig()`): the SDK's mock monitor has no answer for them.
+  monitor.call = (req, cb) => {
+    const token = req.getTok();
+    const { __self__: selfRef, ...rest } = req.getArgs()?.toJavaScript() ?? {};
+    const selfUrn = (fromWire(selfRef) as { resource?: string } | undefined)?.resource;
+    const args = fromWire(rest) as Record<string, unknown>;
+    const self = recording.resources.find((r) => r.urn === selfUrn);
+    recording.invokes.push({
+      token,
+      inputs: args,
+      provider: selfUrn,
+      region: (selfUrn && providerRegions.get(selfUrn)) || region,
+    });
+    const answer = lookup<MethodFn>("methods", token);
+    if (!answer || !self) {
+      const message = !answer
+        ? `the recording runtime has no answer for the method ${token}: add one in components/planner/attributes/`
+        : `the method ${token} was called on ${String(selfUrn)}, which was not registered`;
+      recording.failures.push(message);
+      cb(new HarnessError(message), undefined);
+      return;
+    }
+    let result: Record<string, unknown>;
+    try {
+      result = answer({ token, self: { urn: self.urn, type: self.type, inputs: self.inputs }, args });
+    } catch (error) {
+      const message = `the recording runtime cannot answer ${token} on ${self.urn}: ${(error as Error).message}`;
+      recording.failures.push(message);
+      cb(new HarnessError(message), undefined);
+      return;
+    }
+    cb(null, {
+      getFailuresList: () => [],
+      getReturn: () => ({ toJavaScript: () => result }),
+      getReturndependenciesMap: () => new Map(),
     });
   };
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);

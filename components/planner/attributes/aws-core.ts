@@ -2,8 +2,9 @@
  * Computed attributes and function answers for the AWS types shared by every component:
  * networking, IAM, identity and region lookups, policy documents.
  */
-import type { AttributeModule, CallContext } from "./types";
+import type { AttributeModule, CallContext, MethodContext } from "./types";
 import { str } from "./types";
+import { Secret, wireSecret } from "../values";
 
 interface PolicyStatementInput {
   sid?: string;
@@ -79,7 +80,72 @@ const PUBLIC_PARAMETERS: Record<string, string> = {
   "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64": "ami-0b3d4e5f6a7c8d086",
 };
 
+/** Provider settings the `aws.Provider` constructor sends as JSON text (objects, lists, booleans, numbers). */
+const PROVIDER_JSON_SETTINGS = new Set([
+  "allowedAccountIds",
+  "assumeRoleWithWebIdentity",
+  "assumeRoles",
+  "defaultTags",
+  "endpoints",
+  "forbiddenAccountIds",
+  "ignoreTags",
+  "insecure",
+  "maxRetries",
+  "s3UsePathStyle",
+  "sharedConfigFiles",
+  "sharedCredentialsFiles",
+  "skipCredentialsValidation",
+  "skipMetadataApiCheck",
+  "skipRegionValidation",
+  "skipRequestingAccountId",
+  "tokenBucketRateLimiterCapacity",
+  "useDualstackEndpoint",
+  "useFipsEndpoint",
+  "userAgents",
+]);
+
+/** Settings that are one nested block in Terraform's schema: a list of one there. */
+const SINGLE_BLOCKS = new Set(["assumeRoleWithWebIdentity", "defaultTags", "ignoreTags"]);
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Keys to Terraform's case at every depth, except inside tag maps (user keys). */
+function terraformCased(value: unknown, inTags = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => terraformCased(v));
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      inTags ? k : snake(k),
+      terraformCased(v, !inTags && k === "tags"),
+    ]),
+  );
+}
+
+/**
+ * `aws.Provider.terraformConfig()`: the provider's settings with Terraform's names and shapes
+ * (`assume_role` a list of blocks, `default_tags` a list of one). With a secret setting (keys), the
+ * whole result is a secret.
+ */
+function providerTerraformConfig({ self }: MethodContext): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  let secret = false;
+  for (const [key, raw] of Object.entries(self.inputs)) {
+    secret ||= raw instanceof Secret;
+    let value = raw instanceof Secret ? raw.value : raw;
+    if (value === undefined || value === null) continue;
+    if (typeof value === "string" && PROVIDER_JSON_SETTINGS.has(key)) value = JSON.parse(value);
+    if (value === undefined || value === null) continue;
+    if (SINGLE_BLOCKS.has(key)) value = [value];
+    const name = key === "assumeRoles" ? "assume_role" : snake(key);
+    result[name] = terraformCased(value);
+  }
+  return { result: secret ? wireSecret(result) : result };
+}
+
 export const module: AttributeModule = {
+  methods: {
+    "pulumi:providers:aws/terraformConfig": providerTerraformConfig,
+  },
   idPrefixes: {
     "aws:ec2/vpc:Vpc": "vpc-",
     "aws:ec2/subnet:Subnet": "subnet-",

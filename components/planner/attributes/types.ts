@@ -35,11 +35,25 @@ export interface CallContext {
 
 export type CallFn = (ctx: CallContext) => Record<string, unknown>;
 
+export interface MethodContext {
+  /** Method token, e.g. `pulumi:providers:aws/terraformConfig`. */
+  token: string;
+  /** The resource the method is called on, as recorded (its inputs as the monitor received them). */
+  self: { urn: string; type: string; inputs: Record<string, unknown> };
+  /** The method's other arguments. */
+  args: Record<string, unknown>;
+}
+
+/** Answers a method call on a resource (a provider's `terraformConfig()`), in the wire form of its result. */
+export type MethodFn = (ctx: MethodContext) => Record<string, unknown>;
+
 export interface AttributeModule {
   attributes?: Record<string, AttributeFn>;
   /** Prefix of the physical id, e.g. `vpc-` for `aws:ec2/vpc:Vpc`. */
   idPrefixes?: Record<string, string>;
   calls?: Record<string, CallFn>;
+  /** Answers to resource methods, by method token. */
+  methods?: Record<string, MethodFn>;
 }
 
 export function stableHex(seed: string, length: number): string {
