@@ -81,25 +81,36 @@ async function serialized(module: typeof source): Promise<string> {
   return recording.one(DYNAMIC).inputs.__provider as string;
 }
 
+/** Whether a module file is a copy of the provider's implementation (the source or a build of it). */
+const isImplementation = (file: string) => /[\\/]deploy-provider\.(?:ts|js)$/.test(file);
+
 /**
  * Runs `use` with the serialized provider loaded the way Pulumi's provider process does, in `cwd` (the
- * process's working folder is the project's).
+ * process's working folder is the project's), and returns the implementation files it loaded. Like a fresh
+ * provider process, it starts with no copy of the implementation loaded (and Node's resolution cache, which
+ * reuses a loaded module, cannot answer from an earlier test); the test's own copies are put back after.
  */
 async function inProvider(
   text: string,
   cwd: string,
   use: (provider: pulumi.dynamic.ResourceProvider) => Promise<void>,
-): Promise<void> {
+): Promise<string[]> {
   const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
   const requireFromString = require(require.resolve("require-from-string", { paths: [pulumiDir] })) as (
     code: string,
   ) => { handler(): pulumi.dynamic.ResourceProvider };
+  const saved = Object.keys(require.cache).filter(isImplementation);
+  const kept = saved.map((file) => [file, require.cache[file]] as const);
+  for (const file of saved) delete require.cache[file];
   const before = process.cwd();
   process.chdir(cwd);
   try {
     await use(requireFromString(text).handler());
+    return Object.keys(require.cache).filter(isImplementation);
   } finally {
     process.chdir(before);
+    for (const file of Object.keys(require.cache).filter(isImplementation)) delete require.cache[file];
+    for (const [file, module] of kept) require.cache[file] = module;
   }
 }
 
@@ -134,30 +145,32 @@ describe("Static site provider state", function () {
   it("GIVEN the installed package THEN the provider process loads its built JavaScript and can diff, update and delete", async () => {
     const project = installedB.split(`${path.sep}node_modules${path.sep}`)[0];
     const inputs = INPUTS as source.SiteDeploymentInputs;
-    await inProvider(fromSource, project, async (provider) => {
+    const loaded = await inProvider(fromSource, project, async (provider) => {
       assert.equal((await provider.diff!("id", inputs, inputs)).changes, false);
       assert.equal((await provider.diff!("id", inputs, { ...inputs, tcParams: "x" })).changes, true);
       await provider.delete!("id", inputs);
     });
-    assert.ok(require.cache[installedB] !== undefined, "the installed copy was loaded");
+    assert.deepEqual(loaded, [installedB], "the project's installed copy, and only it, was loaded");
   });
 
   it("GIVEN the library's own checkout THEN the provider process loads its source", async () => {
     const inputs = INPUTS as source.SiteDeploymentInputs;
-    await inProvider(fromSource, path.join(ROOT, "components"), async (provider) => {
+    const loaded = await inProvider(fromSource, path.join(ROOT, "components"), async (provider) => {
       assert.equal((await provider.diff!("id", inputs, inputs)).changes, false);
     });
+    assert.deepEqual(loaded, [path.join(ROOT, "components", "static", "deploy-provider.ts")]);
   });
 
   it("GIVEN a project without the package THEN the provider process says what is missing", async () => {
     const empty = path.join(scratch, "empty");
     fs.mkdirSync(empty);
     const inputs = INPUTS as source.SiteDeploymentInputs;
-    await inProvider(fromSource, empty, async (provider) => {
+    const loaded = await inProvider(fromSource, empty, async (provider) => {
       await assert.rejects(
         async () => provider.diff!("id", inputs, inputs),
         /pulumi-toucan\/site-deploy-provider not found/,
       );
     });
+    assert.deepEqual(loaded, []);
   });
 });
