@@ -296,6 +296,11 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     assert.deepEqual(policy.Statement[0].Principal, { Service: "cloudwatch.amazonaws.com" });
     assert.equal(policy.Statement[0].Action, "sns:Publish");
     assert.equal(policy.Statement[0].Resource, topicArn);
+    // Only for this account's alarms in the topic's region (the service principal acts for every account).
+    assert.deepEqual(policy.Statement[0].Condition, {
+      StringEquals: { "aws:SourceAccount": "123456789012" },
+      ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*" },
+    });
   });
 
   it("watches the load balancer and every target group with their own ARN suffixes", () => {
@@ -600,6 +605,12 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     assert.ok(cdn.provider?.startsWith(provider.urn));
     const eastTopic = r.byType(TOPIC).find((t) => t.name === "t-monitoring-us-east-1")!;
     assert.ok(eastTopic.provider?.startsWith(provider.urn));
+    const eastPolicy = r
+      .byType("aws:sns/topicPolicy:TopicPolicy")
+      .find((p) => p.inputs.arn === eastTopic.outputs.arn)!;
+    assert.deepEqual(JSON.parse(String(eastPolicy.inputs.policy)).Statement[0].Condition.ArnLike, {
+      "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*",
+    });
     const distribution = r.one("aws:cloudfront/distribution:Distribution");
     assertSpec(cdn, "cdn5xxRate", { DistributionId: String(distribution.outputs.id), Region: "Global" }, [
       String(eastTopic.outputs.arn),

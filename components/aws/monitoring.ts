@@ -680,7 +680,9 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       opts,
     );
-    // CloudWatch publishes to the topic as cloudwatch.amazonaws.com (needed with a customer key too).
+    // CloudWatch publishes to the topic as cloudwatch.amazonaws.com (needed with a customer key too), only
+    // for alarms of this account and region (the topic's): the service principal acts for every account.
+    const [partition, region, account] = [1, 3, 4].map((i) => topic.arn.apply((arn) => arn.split(":")[i]));
     new aws.sns.TopicPolicy(
       `${logicalName}-policy`,
       {
@@ -694,6 +696,12 @@ export class Monitoring extends pulumi.ComponentResource {
               Principal: { Service: "cloudwatch.amazonaws.com" },
               Action: "sns:Publish",
               Resource: topic.arn,
+              Condition: {
+                StringEquals: { "aws:SourceAccount": account },
+                ArnLike: {
+                  "aws:SourceArn": pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+                },
+              },
             },
           ],
         }),
