@@ -327,7 +327,10 @@ export function toucanArgsFromConfig(
           flowLogs: {
             destination: config.str("flowLogs") as "cloudWatch" | "s3",
             bucketArn: config.str("flowLogsBucketArn"),
-            retentionDays: config.int("logRetentionDays"),
+            // The application's log retention is the flow log group's too; a bucket keeps its own rules.
+            ...(config.str("flowLogs") === "cloudWatch"
+              ? { retentionDays: config.int("logRetentionDays") }
+              : {}),
           },
         }
       : {}),

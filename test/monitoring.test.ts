@@ -791,6 +791,52 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
     assert.deepEqual(bad.built, []);
   });
 
+  it("refuses flow log settings S3 would not honour, before anything registers", async () => {
+    const cases: [Partial<ToucanArgs["flowLogs"]> & { destination: "cloudWatch" | "s3" }, RegExp][] = [
+      // VPC Flow Logs: "You can't use AWSLogs as a subfolder name. This is a reserved term."
+      [
+        { destination: "s3", bucketArn: "arn:aws:s3:::acme-logs/AWSLogs" },
+        /`flowLogs.bucketArn` .*uses the folder AWSLogs, which VPC Flow Logs reserves/,
+      ],
+      [
+        { destination: "s3", bucketArn: "arn:aws:s3:::acme-logs/vpc/AWSLogs/toucan" },
+        /uses the folder AWSLogs/,
+      ],
+      [
+        { destination: "s3", bucketArn: "arn:aws:s3:::acme-logs", retentionDays: 14 },
+        /`flowLogs.retentionDays` .*applies to the CloudWatch log group only.*remove retentionDays/,
+      ],
+      [
+        { destination: "s3", bucketArn: "arn:aws:s3:::acme-logs", kmsKeyArn: KEY },
+        /`flowLogs.kmsKeyArn` .*applies to the CloudWatch log group only/,
+      ],
+      [
+        { destination: "cloudWatch", bucketArn: "arn:aws:s3:::acme-logs" },
+        /`flowLogs.bucketArn` .*is only read with destination s3, and destination is cloudWatch/,
+      ],
+    ];
+    for (const [flowLogs, message] of cases) {
+      const { error, recording } = await recordFailure(
+        () => new Toucan("t", { ...BASE, flowLogs: flowLogs as ToucanArgs["flowLogs"] }),
+      );
+      assert.match(error.message, message, JSON.stringify(flowLogs));
+      assert.deepEqual(recording.built, []);
+    }
+    // A folder that merely contains the word is accepted.
+    const { recording } = await record(
+      () =>
+        new Toucan("t", {
+          ...BASE,
+          flowLogs: { destination: "s3", bucketArn: "arn:aws:s3:::acme-logs/AWSLogs-vpc" },
+        }),
+      { region: REGION },
+    );
+    assert.equal(
+      recording.one("aws:ec2/flowLog:FlowLog").inputs.logDestination,
+      "arn:aws:s3:::acme-logs/AWSLogs-vpc",
+    );
+  });
+
   it("reads its root config keys", () => {
     const args = (values: Record<string, string>) =>
       toucanArgsFromConfig(
@@ -811,10 +857,15 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
       { emails: ["ops@example.com"], httpsEndpoints: ["https://x.example.com/h"], topicArn: undefined },
     );
     assert.deepEqual(args({ logRetentionDays: "90" }).logs, { retentionDays: 90, kmsKeyArn: undefined });
-    assert.deepEqual(args({ flowLogs: "s3", flowLogsBucketArn: "arn:aws:s3:::b" }).flowLogs, {
-      destination: "s3",
-      bucketArn: "arn:aws:s3:::b",
-      retentionDays: undefined,
+    // logRetentionDays is the flow log group's retention too, and is not passed on to a bucket destination.
+    assert.deepEqual(
+      args({ flowLogs: "s3", flowLogsBucketArn: "arn:aws:s3:::b", logRetentionDays: "14" }).flowLogs,
+      { destination: "s3", bucketArn: "arn:aws:s3:::b" },
+    );
+    assert.deepEqual(args({ flowLogs: "cloudWatch", logRetentionDays: "14" }).flowLogs, {
+      destination: "cloudWatch",
+      bucketArn: undefined,
+      retentionDays: 14,
     });
   });
 

@@ -20,7 +20,10 @@ const RETENTION_DAYS = [
 export interface FlowLogsArgs {
   /** `cloudWatch`: a log group (with a role VPC Flow Logs delivers as); `s3`: an existing bucket. */
   destination: "cloudWatch" | "s3";
-  /** With `s3`: the bucket's ARN, optionally with a folder (`arn:aws:s3:::bucket/folder`). */
+  /**
+   * With `s3`: the bucket's ARN, optionally with a folder (`arn:aws:s3:::bucket/folder`; not `AWSLogs`, which
+   * VPC Flow Logs reserves). The bucket's lifecycle rules and encryption apply to the logs.
+   */
   bucketArn?: string;
   /** With `cloudWatch`: days the log group keeps them. @default 30 */
   retentionDays?: number;
@@ -48,6 +51,33 @@ export function validateFlowLogsArgs(component: string, args: FlowLogsArgs): voi
     "must be an S3 bucket ARN with destination s3",
     "give arn:aws:s3:::<bucket>[/<folder>]",
   );
+  const folders = args.bucketArn?.split(":::")[1]?.split("/").slice(1) ?? [];
+  checks.require(
+    !folders.includes("AWSLogs"),
+    "flowLogs.bucketArn",
+    args.bucketArn,
+    "uses the folder AWSLogs, which VPC Flow Logs reserves for its own prefix",
+    "name the folder otherwise, e.g. arn:aws:s3:::<bucket>/flow-logs",
+  );
+  checks.require(
+    args.destination === "s3" || args.bucketArn === undefined,
+    "flowLogs.bucketArn",
+    args.bucketArn,
+    `is only read with destination s3, and destination is ${args.destination}`,
+    'remove bucketArn, or set destination "s3"',
+  );
+  for (const [key, value] of [
+    ["retentionDays", args.retentionDays],
+    ["kmsKeyArn", args.kmsKeyArn],
+  ] as const) {
+    checks.require(
+      args.destination !== "s3" || value === undefined,
+      `flowLogs.${key}`,
+      value,
+      "applies to the CloudWatch log group only: with destination s3 the bucket's lifecycle rules and encryption apply",
+      `remove ${key}, and set the retention and the key on the bucket`,
+    );
+  }
   checks.require(
     args.retentionDays === undefined || RETENTION_DAYS.includes(args.retentionDays),
     "flowLogs.retentionDays",
