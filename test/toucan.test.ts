@@ -824,7 +824,6 @@ describe("Toucan without NAT (nat none)", () => {
       mongoCa: `${ECR}/docker/library/busybox:1.36.1`,
       mongoReady: `${ECR}/docker/library/mongo:7.0`,
     },
-    screenshot: { image: `${ECR}/toucantoco/screenshot:v100.5.1` },
     toolbox: {
       image: `${ECR}/toucantoco/toolbox:toucan_backend_toolbox_100.5.1-latest`,
       awsCliImage: `${ECR}/aws-cli/aws-cli:2.17.0`,
@@ -902,19 +901,25 @@ describe("Toucan without NAT (nat none)", () => {
         title: "every image not mirrored, naming each argument",
         args: {
           ...BASE,
-          screenshot: { image: "quay.io/toucantoco/screenshot:v100.5.1" },
           network: { nat: "none" },
           mongo: { packages: { bucket: "acme-mirror" } },
         },
         messages: [
           /`backendImage` is "quay\.io\/toucantoco\/backend:v100\.5\.1": is pulled from quay\.io/,
           /`frontendImage` is "quay\.io\/toucantoco\/frontend:v100\.5\.1"/,
-          /`screenshot\.image` is "quay\.io\/toucantoco\/screenshot:v100\.5\.1"/,
           /`initImages\.mongoCa` is "public\.ecr\.aws\/docker\/library\/busybox:1\.36\.1": is pulled from public\.ecr\.aws/,
           /`initImages\.mongoReady` is "public\.ecr\.aws\/docker\/library\/mongo:7\.0"/,
           /`toolbox\.image` is "quay\.io\/toucantoco\/backup:toucan_backend_toolbox_100\.5\.1-latest"/,
           /`toolbox\.awsCliImage` is "public\.ecr\.aws\/aws-cli\/aws-cli:2\.17\.0"/,
           /crane copy quay\.io\/toucantoco\/backend:v100\.5\.1 <account>\.dkr\.ecr\.us-east-1\.amazonaws\.com\/toucantoco\/backend:v100\.5\.1`/,
+        ],
+      },
+      {
+        // The vendor's FAQ: the screenshot container reaches the frontend and backend through their DNS.
+        title: "a screenshot service, even mirrored: it browses the public names",
+        args: { ...MIRRORED, screenshot: { image: `${ECR}/toucantoco/screenshot:v100.5.1` } },
+        messages: [
+          /`screenshot` is ".*\/toucantoco\/screenshot:v100\.5\.1": must reach the frontend and the backend through their public names, which a network with `nat: "none"` has no route to.*use network\.nat "single" or "perAz"/,
         ],
       },
       {

@@ -1055,13 +1055,21 @@ function checkNoNat(checks: ArgumentChecks, args: ToucanArgs): void {
     "remove mongo.natAvailable (it is only for an existing VPC, whose egress the stack does not know)",
   );
   if (nat !== "none") return;
+  // The vendor's FAQ: the screenshot container reaches the frontend and the backend through their DNS names,
+  // like a browser; they are public (load balancer, CloudFront), and without NAT nothing routes to them.
+  checks.require(
+    args.screenshot === undefined,
+    "screenshot",
+    args.screenshot?.image,
+    'must reach the frontend and the backend through their public names, which a network with `nat: "none"` has no route to',
+    'use network.nat "single" or "perAz" for the screenshot service, or leave screenshot out',
+  );
   const region = configuredRegion();
   const images: [string, string | undefined][] = [
     // A baked backend is built here and pushed to this stack's ECR repository.
     ["backendImage", args.backend?.bakeConnectors ? undefined : resolveImagesQuietly(args)?.backendImage],
     // A static frontend's files are read from the image where `pulumi up` runs, not from the VPC.
     ["frontendImage", args.staticFrontend ? undefined : resolveImagesQuietly(args)?.frontendImage],
-    ["screenshot.image", args.screenshot?.image],
     ["initImages.mongoCa", args.initImages?.mongoCa ?? CA_WRITER_IMAGE],
     [
       "initImages.mongoReady",
