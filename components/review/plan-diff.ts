@@ -195,7 +195,7 @@ export function diffPlans(before: PlanGraph, after: PlanGraph): PlanDiff {
       continue;
     }
     const changedNames = inputChanges.map((c) => c.property);
-    const forcedBy = forcingProperties(r.type, changedNames, r.inputs);
+    const forcedBy = forcingProperties(r.type, changedNames, r.inputs, was.inputs);
     for (const p of r.replaceOnChanges ?? []) {
       const top = p.split(/[.[]/)[0];
       if (changedNames.includes(top) && !forcedBy.some((f) => f.property === top))

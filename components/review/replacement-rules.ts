@@ -5,9 +5,11 @@
  * provider's documentation states as "Forces new resource" / "Changing this forces a new resource"; the
  * Pulumi SDK's `.d.ts` files do not carry it. Every row links the page it was read from.
  *
- * Rows citing `schema:` were checked against the provider's Go schema (`ForceNew: true`); the others
- * follow the documentation page they link, which does not mark every such argument: where a page is
- * silent, an update is reported.
+ * Rows whose source is a `github.com/hashicorp/terraform-provider-aws/blob/<commit>/...` file were read from
+ * the provider's Go schema at that commit: `ForceNew: true` (SDKv2) or `RequiresReplace` (plugin framework),
+ * the nested blocks whose every field forces a new resource, and the `CustomizeDiff` functions that force
+ * one only in some cases (conditional rows below). Rows citing a registry page follow that page, which
+ * does not mark every such argument: where a page is silent, an update is reported.
  *
  * `forcesNew: "*"` marks immutable resources: every input but the listed exceptions replaces them
  * (ECS task definition revisions, Docker containers, TLS and random values).
@@ -16,8 +18,11 @@
 export interface ForcingProperty {
   /** Top-level input name, as Pulumi spells it (camelCase). */
   property: string;
-  /** Only when this holds for the new inputs (e.g. `userData` with `userDataReplaceOnChange`). */
-  when?: (inputs: Record<string, unknown>) => boolean;
+  /**
+   * Only when this holds for the new inputs (e.g. `userData` with `userDataReplaceOnChange`), or for the
+   * change from the old ones (e.g. an engine version downgrade).
+   */
+  when?: (inputs: Record<string, unknown>, before: Record<string, unknown>) => boolean;
   /** Why, in a reviewer's words, when the rule is conditional. */
   note?: string;
 }
@@ -45,15 +50,71 @@ const atlas = (page: string) =>
 
 /** The provider's schema source, where `ForceNew: true` is written; cited for the rows checked against it. */
 const TF_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/";
+/** A provider schema file at the commit it was read from. */
+const tf = (commit: string, file: string) =>
+  `https://github.com/hashicorp/terraform-provider-aws/blob/${commit}/internal/service/${file}`;
 
 /** Inputs that never replace: tags and Pulumi-side settings. */
 const ALWAYS_IN_PLACE = ["tags", "tagsAll", "forceDestroy", "skipDestroy", "__provider"];
 
-function engineBefore705(inputs: Record<string, unknown>): boolean {
-  const [major, minor = 0, patch = 0] = String(inputs.engineVersion ?? "0")
-    .split(".")
-    .map((n) => Number.parseInt(n, 10) || 0);
-  return major * 10_000 + minor * 100 + patch < 70_005;
+/** A dotted version as a comparable number ("7.0.5" -> 70005); undefined when not numeric (e.g. "7.x"). */
+function versionNumber(value: unknown): number | undefined {
+  if (typeof value !== "string" || !/^\d+(\.\d+){0,2}$/.test(value)) return undefined;
+  const [major, minor = 0, patch = 0] = value.split(".").map((n) => Number.parseInt(n, 10));
+  return major * 10_000 + minor * 100 + patch;
+}
+
+/** In-transit encryption is set at creation only on engines before 7.0.5 (the running version decides). */
+function engineBefore705(inputs: Record<string, unknown>, before: Record<string, unknown>): boolean {
+  const version = versionNumber(before.engineVersion ?? inputs.engineVersion);
+  return version === undefined || version < 70_005;
+}
+
+/** The provider's CustomizeDiff forces a new replication group on an engine version downgrade. */
+function engineVersionDowngrade(inputs: Record<string, unknown>, before: Record<string, unknown>): boolean {
+  const was = versionNumber(before.engineVersion);
+  const now = versionNumber(inputs.engineVersion);
+  return was !== undefined && now !== undefined && now < was;
+}
+
+/** Which of a security group rule's exclusive sources is set: changing it is a new rule. */
+const RULE_SOURCES = ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"];
+function ruleSourceKindChanged(inputs: Record<string, unknown>, before: Record<string, unknown>): boolean {
+  const kind = (i: Record<string, unknown>) =>
+    RULE_SOURCES.filter((k) => i[k] !== undefined && i[k] !== null).join();
+  return kind(inputs) !== kind(before);
+}
+
+const ruleSource = (property: string): ForcingProperty => ({
+  property,
+  when: ruleSourceKindChanged,
+  note: "the rule's source changes kind (CIDR, prefix list or security group): a new rule",
+});
+
+/** What of a Cloud Map service's DNS config forces a new service: its namespace, routing policy, record types. */
+function dnsConfigKey(inputs: Record<string, unknown>): string {
+  const config = inputs.dnsConfig as
+    { namespaceId?: unknown; routingPolicy?: unknown; dnsRecords?: { type?: unknown }[] } | undefined;
+  if (!config) return "";
+  return JSON.stringify([
+    config.namespaceId ?? null,
+    config.routingPolicy ?? null,
+    (config.dnsRecords ?? []).map((r) => r.type ?? null),
+  ]);
+}
+
+/** The fields of a nested object that force a new resource, compared before and after. */
+function nestedChanged(property: string, fields: string[]) {
+  return (inputs: Record<string, unknown>, before: Record<string, unknown>): boolean => {
+    const pick = (i: Record<string, unknown>) => {
+      const value = i[property];
+      const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+      return JSON.stringify(
+        items.map((item) => fields.map((f) => (item as Record<string, unknown> | null)?.[f] ?? null)),
+      );
+    };
+    return pick(inputs) !== pick(before);
+  };
 }
 
 export const REPLACEMENT_RULES: ReplacementRule[] = [
@@ -66,8 +127,9 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
       "keyAlgorithm",
       "certificateAuthorityArn",
       "validationMethod",
+      "validationOptions",
     ],
-    source: aws("acm_certificate"),
+    source: tf("01661ea3cbe6b07ed725b03c587d24ceb464484a", "acm/certificate.go"),
   },
   {
     type: "aws:acm/certificateValidation:CertificateValidation",
@@ -76,8 +138,9 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   },
   {
     type: "aws:route53/record:Record",
-    forcesNew: ["zoneId", "name", "setIdentifier"],
-    source: aws("route53_record"),
+    // A new type or set identifier is applied by the update (delete and create in one change batch).
+    forcesNew: ["zoneId", "name"],
+    source: tf("00655c1681ea1e49ab10cd32d3f8bee372b2095b", "route53/record.go"),
   },
   { type: "aws:route53/zone:Zone", forcesNew: ["name", "delegationSetId"], source: aws("route53_zone") },
   // Scaling
@@ -99,6 +162,12 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     source: aws("backup_selection"),
   },
   { type: "aws:backup/vault:Vault", forcesNew: ["name", "kmsKeyArn"], source: aws("backup_vault") },
+  // No update function: every argument forces a new lock configuration.
+  {
+    type: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    forcesNew: "*",
+    source: tf("01606926a0c0ab9174aec440f976a48b0baee722", "backup/vault_lock_configuration.go"),
+  },
   // CloudFront
   { type: "aws:cloudfront/distribution:Distribution", forcesNew: [], source: aws("cloudfront_distribution") },
   { type: "aws:cloudfront/function:Function", forcesNew: ["name"], source: aws("cloudfront_function") },
@@ -130,6 +199,11 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   },
   { type: "aws:sns/topic:Topic", forcesNew: ["name", "namePrefix", "fifoTopic"], source: aws("sns_topic") },
   { type: "aws:sns/topicPolicy:TopicPolicy", forcesNew: ["arn"], source: aws("sns_topic_policy") },
+  {
+    type: "aws:sns/topicSubscription:TopicSubscription",
+    forcesNew: ["topic", "protocol", "endpoint"],
+    source: tf("04a2e6e5bc625ec85ea8c678219b483fc674877e", "sns/topic_subscription.go"),
+  },
   // Cognito
   {
     type: "aws:cognito/userPool:UserPool",
@@ -157,16 +231,27 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
       "engine",
       "kmsKeyId",
       "masterUsername",
-      "snapshotIdentifier",
+      "port",
       "storageEncrypted",
       "restoreToPointInTime",
+      {
+        property: "snapshotIdentifier",
+        when: (inputs) => Boolean(inputs.snapshotIdentifier),
+        note: "a snapshot to restore from (removing it does not replace the cluster)",
+      },
+      {
+        property: "serverlessV2ScalingConfiguration",
+        when: (inputs, before) =>
+          Boolean(before.serverlessV2ScalingConfiguration) && !inputs.serverlessV2ScalingConfiguration,
+        note: "removing the serverless v2 scaling configuration",
+      },
     ],
-    source: aws("docdb_cluster"),
+    source: tf("010e0435dc8db1659cf12498559d8897d6fddab0", "docdb/cluster.go"),
   },
   {
     type: "aws:docdb/clusterInstance:ClusterInstance",
     forcesNew: ["identifier", "identifierPrefix", "clusterIdentifier", "engine", "availabilityZone"],
-    source: aws("docdb_cluster_instance"),
+    source: tf("03b4c0151077e7985f960b41372796da8232e082", "docdb/cluster_instance.go"),
   },
   {
     type: "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
@@ -194,19 +279,12 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     forcesNew: ["vpcId"],
-    source: aws("default_security_group"),
+    source: tf("01f431114674c27cf790fafb67ac274bf8f765e1", "ec2/vpc_default_security_group.go"),
   },
   {
     type: "aws:ec2/eip:Eip",
-    forcesNew: [
-      "domain",
-      "address",
-      "customerOwnedIpv4Pool",
-      "networkBorderGroup",
-      "publicIpv4Pool",
-      "ipamPoolId",
-    ],
-    source: aws("eip"),
+    forcesNew: ["domain", "address", "networkBorderGroup", "publicIpv4Pool", "ipamPoolId"],
+    source: tf("01606926a0c0ab9174aec440f976a48b0baee722", "ec2/ec2_eip.go"),
   },
   {
     type: "aws:ec2/instance:Instance",
@@ -217,10 +295,19 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
       "privateIp",
       "keyName",
       "placementGroup",
+      "placementPartitionNumber",
       "associatePublicIpAddress",
+      "ebsOptimized",
+      "securityGroups",
+      "tenancy",
+      "ipv6AddressCount",
+      "ipv6Addresses",
+      "privateDnsNameOptions",
+      // Nested blocks every field of which forces a new instance (an EBS block device's tags aside).
       "ebsBlockDevices",
       "ephemeralBlockDevices",
       "networkInterfaces",
+      "primaryNetworkInterface",
       "cpuOptions",
       "hibernation",
       "launchTemplate",
@@ -231,10 +318,25 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
         when: (inputs) => inputs.userDataReplaceOnChange === true,
         note: "userDataReplaceOnChange is true (otherwise the instance is stopped and started)",
       },
+      {
+        property: "userDataBase64",
+        when: (inputs) => inputs.userDataReplaceOnChange === true,
+        note: "userDataReplaceOnChange is true (otherwise the instance is stopped and started)",
+      },
     ],
-    source: aws("instance"),
+    source: tf("0015dfcd06d5d78e5e1c3cabe8cea837d379d1c7", "ec2/ec2_instance.go"),
   },
-  { type: "aws:ec2/internetGateway:InternetGateway", forcesNew: [], source: aws("internet_gateway") },
+  // Every argument of a flow log forces a new one (its update changes tags only).
+  {
+    type: "aws:ec2/flowLog:FlowLog",
+    forcesNew: "*",
+    source: tf("00a35305dc1b297a6fcdecdfbba33f1e63c3da39", "ec2/vpc_flow_log.go"),
+  },
+  {
+    type: "aws:ec2/internetGateway:InternetGateway",
+    forcesNew: [],
+    source: tf("08923b68b5ad6fcfdd38362fb5247e39a9b07add", "ec2/vpc_internet_gateway.go"),
+  },
   {
     type: "aws:ec2/natGateway:NatGateway",
     forcesNew: [
@@ -246,49 +348,110 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     ],
     source: `${aws("nat_gateway")}; schema: ${TF_SOURCE}ec2/vpc_nat_gateway.go`,
   },
-  { type: "aws:ec2/routeTable:RouteTable", forcesNew: ["vpcId"], source: aws("route_table") },
+  {
+    type: "aws:ec2/routeTable:RouteTable",
+    forcesNew: ["vpcId"],
+    source: tf("022092419b7cda11527df3c6b51cbfe1876c1722", "ec2/vpc_route_table.go"),
+  },
   {
     type: "aws:ec2/routeTableAssociation:RouteTableAssociation",
     forcesNew: ["subnetId", "gatewayId"],
-    source: aws("route_table_association"),
+    source: tf("0be71beb458ad8875e0acc5c91519c0ceeb214aa", "ec2/vpc_route_table_association.go"),
   },
+  // Inline ingress and egress rules are updated in place (revoked and authorized one by one).
   {
     type: "aws:ec2/securityGroup:SecurityGroup",
     forcesNew: ["name", "namePrefix", "description", "vpcId"],
-    source: aws("security_group"),
+    source: tf("01606926a0c0ab9174aec440f976a48b0baee722", "ec2/vpc_security_group.go"),
   },
   {
     type: "aws:ec2/subnet:Subnet",
-    forcesNew: ["availabilityZone", "availabilityZoneId", "cidrBlock", "vpcId", "outpostArn"],
-    source: aws("subnet"),
+    forcesNew: [
+      "availabilityZone",
+      "availabilityZoneId",
+      "cidrBlock",
+      "vpcId",
+      "outpostArn",
+      "ipv4IpamPoolId",
+      "ipv4NetmaskLength",
+      "ipv6IpamPoolId",
+      "ipv6NetmaskLength",
+      "ipv6Native",
+      {
+        property: "ipv6CidrBlock",
+        when: (_inputs, before) => before.assignIpv6AddressOnCreation === true,
+        note: "the subnet assigned IPv6 addresses on creation",
+      },
+    ],
+    source: tf("00cda125a19d31754cb0d073cf551264c57955cb", "ec2/vpc_subnet.go"),
   },
   {
     type: "aws:ec2/volumeAttachment:VolumeAttachment",
     forcesNew: ["deviceName", "instanceId", "volumeId"],
-    source: aws("volume_attachment"),
+    source: tf("0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff", "ec2/ebs_volume_attachment.go"),
   },
-  { type: "aws:ec2/vpc:Vpc", forcesNew: ["cidrBlock", "ipv4IpamPoolId"], source: aws("vpc") },
+  {
+    type: "aws:ec2/vpc:Vpc",
+    forcesNew: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"],
+    source: tf("00081ce41cc691433ac19bf42227cdabffd0454d", "ec2/vpc_.go"),
+  },
   {
     type: "aws:ec2/vpcEndpoint:VpcEndpoint",
-    forcesNew: ["vpcId", "serviceName", "vpcEndpointType"],
-    source: aws("vpc_endpoint"),
+    forcesNew: [
+      "vpcId",
+      "serviceName",
+      "vpcEndpointType",
+      "resourceConfigurationArn",
+      "serviceNetworkArn",
+      "serviceRegion",
+      {
+        property: "privateDnsEnabled",
+        when: (inputs) => (inputs.vpcEndpointType ?? "Gateway") !== "Interface",
+        note: "private DNS is set at creation on gateway endpoints",
+      },
+      {
+        property: "dnsOptions",
+        when: nestedChanged("dnsOptions", ["privateDnsPreference", "privateDnsSpecifiedDomains"]),
+        note: "the private DNS preference or specified domains changed",
+      },
+    ],
+    source: tf("008db85aad5e56627b1eecab8830464a282552ed", "ec2/vpc_endpoint.go"),
   },
+  // Ports, protocol, description and the source itself update in place (ModifySecurityGroupRules); a
+  // source of another kind (a CIDR for a security group, say) is a new rule.
   {
     type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    forcesNew: ["securityGroupId"],
-    source: aws("vpc_security_group_ingress_rule"),
+    forcesNew: ["securityGroupId", ...RULE_SOURCES.map(ruleSource)],
+    source: tf("00a322094b4b9ade8a81b244345dbcf4b52ee8d6", "ec2/vpc_security_group_ingress_rule.go"),
   },
   {
     type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-    forcesNew: ["securityGroupId"],
-    source: aws("vpc_security_group_egress_rule"),
+    forcesNew: ["securityGroupId", ...RULE_SOURCES.map(ruleSource)],
+    source: `${aws("vpc_security_group_egress_rule")}; the same implementation as the ingress rule: ${tf(
+      "00a322094b4b9ade8a81b244345dbcf4b52ee8d6",
+      "ec2/vpc_security_group_ingress_rule.go",
+    )}`,
+  },
+  // ECR (the private registry's repository)
+  {
+    type: "aws:ecr/repository:Repository",
+    forcesNew: ["name", "encryptionConfigurations"],
+    source: aws("ecr_repository"),
+  },
+  {
+    type: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    forcesNew: ["repository"],
+    source: aws("ecr_lifecycle_policy"),
   },
   // ECS
   { type: "aws:ecs/cluster:Cluster", forcesNew: ["name"], source: aws("ecs_cluster") },
   {
     type: "aws:ecs/service:Service",
     forcesNew: ["name", "cluster", "launchType", "schedulingStrategy", "deploymentController", "iamRole"],
-    source: aws("ecs_service"),
+    source: `${aws("ecs_service")}; its update sets every other argument: ${tf(
+      "00a919d1548eb437816d4838f320502ad34183ff",
+      "ecs/service.go",
+    )}`,
   },
   // A task definition revision is immutable: any change registers a new revision.
   {
@@ -301,7 +464,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:efs/accessPoint:AccessPoint",
     forcesNew: ["fileSystemId", "posixUser", "rootDirectory"],
-    source: aws("efs_access_point"),
+    source: tf("01606926a0c0ab9174aec440f976a48b0baee722", "efs/access_point.go"),
   },
   {
     type: "aws:efs/backupPolicy:BackupPolicy",
@@ -321,7 +484,9 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:efs/mountTarget:MountTarget",
     forcesNew: ["fileSystemId", "subnetId", "ipAddress", "ipAddressType", "ipv6Address"],
-    source: aws("efs_mount_target"),
+    source: `${tf("0593466d96e383de3f75587805537f6e590ebf4e", "efs/mount_target.go")} (ipAddressType, ipv6Address: ${aws(
+      "efs_mount_target",
+    )})`,
   },
   // ElastiCache
   {
@@ -331,6 +496,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
       "atRestEncryptionEnabled",
       "kmsKeyId",
       "subnetGroupName",
+      "securityGroupNames",
       "port",
       "snapshotArns",
       "snapshotName",
@@ -342,8 +508,19 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
         when: engineBefore705,
         note: "engine versions before 7.0.5 set in-transit encryption only at creation",
       },
+      // Engine, engine version (upwards) and node type are modified in place.
+      {
+        property: "engineVersion",
+        when: engineVersionDowngrade,
+        note: "an engine version downgrade",
+      },
+      {
+        property: "engine",
+        when: (inputs, before) => before.engine === "valkey" && inputs.engine === "redis",
+        note: "Valkey back to Redis OSS",
+      },
     ],
-    source: aws("elasticache_replication_group"),
+    source: tf("001b6364c1a3b3045e152f655440a6d47eb44a70", "elasticache/replication_group.go"),
   },
   {
     type: "aws:elasticache/subnetGroup:SubnetGroup",
@@ -373,7 +550,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:lb/loadBalancer:LoadBalancer",
     forcesNew: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"],
-    source: aws("lb"),
+    source: tf("00edc94be7a89c4c485415cdec27094875f61bfc", "elbv2/load_balancer.go"),
   },
   {
     type: "aws:lb/targetGroup:TargetGroup",
@@ -387,7 +564,34 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
       "vpcId",
       "ipAddressType",
     ],
-    source: aws("lb_target_group"),
+    source: tf("013cfb4cddc9c44a28f34abad0c11768bcdb9b85", "elbv2/target_group.go"),
+  },
+  // Cloud Map (service discovery)
+  {
+    type: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
+    forcesNew: ["name", "vpc"],
+    source: tf("00a35305dc1b297a6fcdecdfbba33f1e63c3da39", "servicediscovery/private_dns_namespace.go"),
+  },
+  {
+    type: "aws:servicediscovery/service:Service",
+    forcesNew: [
+      "name",
+      "namespaceId",
+      "type",
+      "healthCheckCustomConfig",
+      {
+        property: "dnsConfig",
+        when: (inputs, before) => dnsConfigKey(inputs) !== dnsConfigKey(before),
+        note: "the namespace, routing policy or a record type changed (TTLs update in place)",
+      },
+    ],
+    source: tf("034cebb6d5e3536ed380e869dcf9227a29bb8a15", "servicediscovery/service.go"),
+  },
+  // EventBridge Scheduler
+  {
+    type: "aws:scheduler/schedule:Schedule",
+    forcesNew: ["name", "namePrefix"],
+    source: aws("scheduler_schedule"),
   },
   // S3
   {
@@ -429,8 +633,8 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   },
   {
     type: "aws:secretsmanager/secretVersion:SecretVersion",
-    forcesNew: ["secretId", "secretString", "secretBinary"],
-    source: aws("secretsmanager_secret_version"),
+    forcesNew: ["secretId", "secretString", "secretBinary", "secretStringWoVersion"],
+    source: tf("0042e8ea0de293c6cd8b003f89f7f4d2fb5fcf31", "secretsmanager/secret_version.go"),
   },
   { type: "aws:ssm/association:Association", forcesNew: [], source: aws("ssm_association") },
   { type: "aws:ssm/document:Document", forcesNew: ["name", "documentType"], source: aws("ssm_document") },
@@ -440,6 +644,12 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     forcesNew: "*",
     except: ["restart", "wait", "waitTimeout", "memory", "cpuShares"],
     source: docker("container"),
+  },
+  // Built and pushed by the Docker provider itself (not bridged): a new build updates the image in place.
+  {
+    type: "docker:index/image:Image",
+    forcesNew: [],
+    source: "https://www.pulumi.com/registry/packages/docker/api-docs/image/",
   },
   { type: "docker:index/network:Network", forcesNew: "*", source: docker("network") },
   {
@@ -498,6 +708,11 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     forcesNew: [],
     source: "https://www.pulumi.com/registry/packages/aws/api-docs/provider/",
   },
+  {
+    type: "pulumi:providers:docker",
+    forcesNew: [],
+    source: "https://www.pulumi.com/registry/packages/docker/api-docs/provider/",
+  },
 ];
 
 const BY_TYPE = new Map(REPLACEMENT_RULES.map((r) => [r.type, r]));
@@ -514,6 +729,7 @@ export function forcingProperties(
   type: string,
   changed: string[],
   newInputs: Record<string, unknown>,
+  oldInputs: Record<string, unknown> = {},
 ): { property: string; note?: string }[] {
   const rule = BY_TYPE.get(type);
   if (!rule) return [];
@@ -525,7 +741,7 @@ export function forcingProperties(
   for (const entry of rule.forcesNew) {
     const f = typeof entry === "string" ? { property: entry } : entry;
     if (!changed.includes(f.property)) continue;
-    if (f.when && !f.when(newInputs)) continue;
+    if (f.when && !f.when(newInputs, oldInputs)) continue;
     found.push(f.note ? { property: f.property, note: f.note } : { property: f.property });
   }
   return found;
