@@ -184,7 +184,10 @@ export interface ScreenshotArgs {
    */
   urlVariable?: string;
   /**
-   * The private DNS namespace (Cloud Map, a Route 53 private zone of the VPC) the tasks register in.
+   * The private DNS namespace (Cloud Map, a Route 53 private zone of the VPC) the tasks register in. A VPC
+   * takes one private zone per name: two stacks sharing a VPC (staging and production in an existing VPC)
+   * need different namespaces, or the second fails with ConflictingDomainExists. Changing it on a running
+   * stack replaces the namespace and the screenshot service's registry.
    * @default "<component name>.internal", e.g. "toucan.internal"
    */
   namespace?: string;
