@@ -30,9 +30,14 @@ export const SECRET_PLACEHOLDER = "plan-placeholder-secret-value";
 const NUMERIC_PROBLEM =
   /\b(number|integer|whole|between|outside|at least|at most|fewer|more than|port|seconds|days|GiB|MiB|count|tasks|replicas|CPU|memory)\b/i;
 
-/** A number written as a string fails numeric checks for its type, not its value: say so. */
+/**
+ * A number written as a string fails numeric checks for its type, not its value: say so. Names quoted in the
+ * problem (`redis.port`) are not its words: an environment variable's value is a string by right.
+ */
 function typeHint(value: unknown, problem: string): string {
-  return typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim()) && NUMERIC_PROBLEM.test(problem)
+  return typeof value === "string" &&
+    /^-?\d+(\.\d+)?$/.test(value.trim()) &&
+    NUMERIC_PROBLEM.test(problem.replace(/`[^`]*`/g, ""))
     ? " (it is a string: give the number without quotes)"
     : "";
 }
