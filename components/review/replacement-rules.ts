@@ -190,7 +190,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:cloudwatch/logGroup:LogGroup",
     forcesNew: ["name", "namePrefix", "logGroupClass"],
-    source: aws("cloudwatch_log_group"),
+    source: tf("0073593e7d6993ba482409f4dc35438daaa79bb3", "logs/group.go"),
   },
   {
     type: "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -458,7 +458,9 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     type: "aws:ecs/taskDefinition:TaskDefinition",
     forcesNew: "*",
     except: ["trackLatest"],
-    source: aws("ecs_task_definition"),
+    source: `${tf("04fc21d56d73cb67a9bbef2aedcffe8fbfd07286", "ecs/task_definition.go")} (trackLatest: ${aws(
+      "ecs_task_definition",
+    )})`,
   },
   // EFS
   {
@@ -533,7 +535,11 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     forcesNew: ["name", "namePrefix", "path"],
     source: aws("iam_instance_profile"),
   },
-  { type: "aws:iam/role:Role", forcesNew: ["name", "namePrefix", "path"], source: aws("iam_role") },
+  {
+    type: "aws:iam/role:Role",
+    forcesNew: ["name", "namePrefix", "path"],
+    source: tf("0040ea6911af00bea2cca6dbb14e86829826ad8e", "iam/role.go"),
+  },
   {
     type: "aws:iam/rolePolicy:RolePolicy",
     forcesNew: ["name", "namePrefix", "role"],
@@ -629,7 +635,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:secretsmanager/secret:Secret",
     forcesNew: ["name", "namePrefix"],
-    source: aws("secretsmanager_secret"),
+    source: tf("00c21cedec069dd27093b175baf15bac6d4b30fe", "secretsmanager/secret.go"),
   },
   {
     type: "aws:secretsmanager/secretVersion:SecretVersion",
