@@ -25,6 +25,7 @@ export type { NetworkArgs, NatStrategy, ExistingNetwork } from "./aws/network";
 export { MongoCluster } from "./aws/mongo-cluster";
 export type { MongoClusterArgs, MongoEngine, MongoClusterUris, DocumentDbUser } from "./aws/mongo-cluster";
 export type { MongoUriParts } from "./core/mongo-uri";
+export type { AtlasArgs } from "./aws/atlas";
 
 export { Monitoring, ALARM_SPECS } from "./aws/monitoring";
 export type { MonitoringArgs, MonitoredResources, AlarmSpec, AlarmKind } from "./aws/monitoring";

@@ -21,12 +21,14 @@ import { srvConnectionString } from "../core/mongo-uri";
 export interface AtlasArgs {
   /**
    * An existing Atlas project (its 24-hex id) to create the cluster in. Give this or `orgId`.
+   * @default none: the stack creates a project in `orgId`
    * @example "5f1b2c3d4e5f6a7b8c9d0e1f"
    */
   projectId?: pulumi.Input<string>;
   /**
    * The Atlas organization in which the stack creates a project of its own. Give this or `projectId`.
    * The API key needs Organization Project Creator for this; Project Owner is enough with `projectId`.
+   * @default none: `projectId` is required then
    */
   orgId?: string;
   /**
@@ -68,7 +70,10 @@ export interface AtlasArgs {
    * @default false: cloud backup snapshots only
    */
   pointInTimeRestore?: boolean;
-  /** Change the Atlas resources' arguments. */
+  /**
+   * Change the Atlas resources' arguments.
+   * @default none: the arguments as documented here
+   */
   transform?: {
     project?: Transform<mongodbatlas.ProjectArgs>;
     cluster?: Transform<mongodbatlas.AdvancedClusterArgs>;
