@@ -142,7 +142,11 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     forcesNew: ["zoneId", "name"],
     source: tf("00655c1681ea1e49ab10cd32d3f8bee372b2095b", "route53/record.go"),
   },
-  { type: "aws:route53/zone:Zone", forcesNew: ["name", "delegationSetId"], source: aws("route53_zone") },
+  {
+    type: "aws:route53/zone:Zone",
+    forcesNew: ["name", "delegationSetId"],
+    source: tf("036631a1dee59efb6d1986c0a19b373402bda29f", "route53/zone.go"),
+  },
   // Scaling
   {
     type: "aws:appautoscaling/policy:Policy",
