@@ -4,8 +4,41 @@ import { PRICES, REGIONS } from "../components/review/prices";
 import { renderCostMarkdown, renderCostText } from "../components/review/render-cost";
 import { cloneGraph, demoConfig, planConfig, withKey } from "./support/review";
 
-// Expected figures are computed here by hand from the eu-west-3 rows of the price table
-// (components/review/prices.ts), 730 hours a month, and the usage assumptions printed with them.
+// The eu-west-3 figures the small stack uses, each as its source shows it (AWS's price data, read through
+// the dated public copies components/review/prices.ts names):
+const PARIS = {
+  // AmazonEC2 eu-west-3 offer file (published 2026-10-08): EUW3-NatGateway-Hours and -Bytes
+  nat: 0.05,
+  // AmazonVPC eu-west-3 offer file (published 2026-09-17): EUW3-PublicIPv4:InUseAddress
+  ipv4: 0.005,
+  // AWSELB eu-west-3 offer file (published 2026-09-11): EUW3-LoadBalancerUsage, EUW3-LCUUsage
+  alb: 0.02646,
+  lcu: 0.0084,
+  // Estimate: the AWS Fargate rate pair reproducing "$0.0349 an hour for 0.5 vCPU + 2 GiB" (a public
+  // eu-west-3 cost guide checked 2026-09-08 against the AmazonECS eu-west-3 file)
+  vcpu: 0.04856,
+  gb: 0.00532,
+  // AmazonCloudWatch eu-west-3 offer file (published 2026-10-07): Standard log class ingestion
+  logs: 0.5985,
+  // AWS metered-unit map ec2 eu-west-3 (published 2025-04-04, committed in yeo/ec2.shop)
+  t4gMedium: 0.0376,
+  // AWS metered-unit map ebs (published 2024-07-18): EU (Paris) gp3, snapshots
+  gp3: 0.0928,
+  snapshot: 0.053,
+  // AWSSecretsManager eu-west-3 offer file (published 2026-09-11); API calls: the us-east-1 page figure (estimate)
+  secret: 0.4,
+  secretApi: 0.05,
+  // AmazonRoute53 global offer file (published 2026-09-11)
+  zone: 0.5,
+  query: 0.4,
+  // AWS metered-unit map elasticache (published 2025-03-14): EU (Paris) Valkey cache.t4g.small
+  valkeySmall: 0.0288,
+  // Estimate: no dated eu-west-3 copy found
+  efs: 0.33,
+  // AmazonS3 eu-west-3 offer file (published 2026-09-28)
+  s3: 0.024,
+};
+
 const SMALL = [
   "config:",
   "  aws:region: eu-west-3",
@@ -24,67 +57,136 @@ const close = (actual: number | undefined, expected: number, what: string) =>
 describe("review: cost (--cost)", function () {
   this.timeout(60_000);
 
-  it("has a sourced row for every price in every region it prices", () => {
+  it("has a dated source for every figure in every region, and says why wherever a figure is an estimate", () => {
     assert.deepEqual([...REGIONS].sort(), ["eu-central-1", "eu-west-1", "eu-west-3", "us-east-1"]);
+    const estimates: Record<string, string[]> = {};
     for (const region of REGIONS)
       for (const [key, price] of Object.entries(PRICES[region])) {
         assert.ok(price.usd > 0, `${region} ${key}`);
         assert.match(price.source, /^https:\/\//, `${region} ${key} has a source link`);
+        if (price.estimate) (estimates[region] ??= []).push(key);
+        else assert.match(price.source, /\b20\d\d-\d\d-\d\d\b/, `${region} ${key}: the source is dated`);
       }
+    // What no dated copy of AWS's price data showed (the report lists what was searched for each).
+    assert.deepEqual(estimates, {
+      "eu-west-1": ["efs.standard", "secret.api"],
+      "eu-west-3": [
+        "fargate.x86.vcpu",
+        "fargate.x86.gb",
+        "fargate.arm.vcpu",
+        "fargate.arm.gb",
+        "efs.standard",
+        "vpce.hour",
+        "vpce.gb",
+        "secret.api",
+      ],
+      "eu-central-1": ["alb.lcu"],
+    });
+  });
+
+  it("carries the figures its sources show, including those they corrected", () => {
+    const cited: [string, string, number][] = [
+      // AWS metered-unit map ec2 (published 2025-04-04), SKUs 5TN54NYJCZE4AB36, N7FRA7GRHCZNC5XY, 8X9A6TET3DR25ZYA
+      ["eu-west-1", "ec2.m7g.large", 0.091], // was 0.0892
+      ["eu-west-3", "ec2.m7g.large", 0.0952], // was 0.0936
+      ["eu-central-1", "ec2.m7g.large", 0.0978], // was 0.0952
+      // AWS metered-unit map ec2 us-east-1 and karpenter-provider-aws (AWS pricing API, 2026-07-20)
+      ["us-east-1", "ec2.t4g.medium", 0.0336],
+      ["us-east-1", "ec2.m7g.large", 0.0816],
+      // AWSELB eu-west-3 offer file (published 2026-09-11): EUW3-LCUUsage
+      ["eu-west-3", "alb.lcu", 0.0084], // was 0.008
+      // AmazonCloudWatch eu-west-3 offer file (published 2026-10-07): EUW3-DataProcessing-Bytes
+      ["eu-west-3", "logs.gb", 0.5985], // was 0.6
+      // AWS metered-unit map elasticache (published 2025-03-14): EU (Frankfurt) Valkey cache.t4g.medium
+      ["eu-central-1", "valkey.cache.t4g.medium", 0.0576], // was 0.0584
+      // AmazonEFS eu-central-1 offer file (published 2026-09-11)
+      ["eu-central-1", "efs.standard", 0.36],
+      // AmazonECS eu-west-1 offer (SKU K4EXFQ5YFQCP98EN, read 2026-05-01)
+      ["eu-west-1", "fargate.x86.vcpu", 0.04048],
+    ];
+    for (const [region, key, usd] of cited)
+      assert.equal(PRICES[region as "us-east-1"][key as "alb.hour"].usd, usd, `${region} ${key}`);
+    // The Paris Fargate estimate reproduces the dated figure it is inferred from, and ARM is 0.8 x x86.
+    const paris = PRICES["eu-west-3"];
+    close(0.5 * paris["fargate.x86.vcpu"].usd + 2 * paris["fargate.x86.gb"].usd, 0.0349, "0.5 vCPU + 2 GiB");
+    assert.ok(Math.abs(paris["fargate.arm.vcpu"].usd - 0.8 * paris["fargate.x86.vcpu"].usd) < 0.00001);
+    assert.ok(Math.abs(paris["fargate.arm.gb"].usd - 0.8 * paris["fargate.x86.gb"].usd) < 0.00001);
   });
 
   it("GIVEN the small eu-west-3 stack (2 tasks per tier, 1 NAT) THEN each component sums to the hand-computed figure", async () => {
     const report = costOf(await planConfig(SMALL, "small"));
     assert.equal(report.region, "eu-west-3");
     const c = byComponent(report);
-    // 1 NAT (0.05/h) + its EIP (0.005/h) + 50 GB NAT data at 0.05
-    close(c.get("toucan (Network)"), 0.05 * 730 + 0.005 * 730 + 50 * 0.05, "network");
-    // ALB 0.02646/h + 1 LCU at 0.008/h + 3 public IPv4 (one per AZ) at 0.005/h
-    close(c.get("toucan-lb (LoadBalancer)"), 0.02646 * 730 + 0.008 * 730 + 3 * 0.005 * 730, "load balancer");
-    // 2 tasks x (1 vCPU x 0.04656 + 2 GB x 0.00511) x 730 h + 1 GB logs at 0.60
-    close(c.get("toucan-backend (ToucanService)"), 2 * (0.04656 + 2 * 0.00511) * 730 + 0.6, "backend");
+    const P = PARIS;
+    // 12 secrets (10 Mongo, 2 Redis) share the assumed 100,000 API calls: 10 x $0.05 per 10,000 in all.
+    const apiShare = (10 * P.secretApi) / 12;
+    const expected: Record<string, number> = {
+      // 1 NAT + its EIP, and the assumed 50 GB of NAT data
+      "toucan (Network)": P.nat * 730 + P.ipv4 * 730 + 50 * P.nat,
+      // ALB-hours, 1 LCU, and 3 public IPv4 addresses (one per AZ)
+      "toucan-lb (LoadBalancer)": P.alb * 730 + P.lcu * 730 + 3 * P.ipv4 * 730,
+      // 2 tasks x (1 vCPU + 2 GB) x 730 h, and 1 GB of logs
+      "toucan-backend (ToucanService)": 2 * (P.vcpu + 2 * P.gb) * 730 + P.logs,
+      "toucan-frontend (ToucanService)": 2 * (0.25 * P.vcpu + 0.5 * P.gb) * 730 + P.logs,
+      // 3 t4g.medium, 3 x (16 GB root + 50 GB data) gp3, 10 secrets with their API share, 1 private zone + 1 M queries
+      "toucan-mongo (MongoCluster)":
+        3 * P.t4gMedium * 730 + 3 * (16 + 50) * P.gp3 + 10 * (P.secret + apiShare) + P.zone + P.query,
+      // 2 Valkey cache.t4g.small nodes, 2 secrets with their API share
+      "toucan-redis (RedisCache)": 2 * P.valkeySmall * 730 + 2 * (P.secret + apiShare),
+      "toucan-storage (SharedStorage)": 20 * P.efs,
+      "toucan-backups (Backups)": 150 * P.snapshot,
+      "toucan-toolbox (Toolbox)": P.logs + 10 * P.s3,
+    };
+    assert.deepEqual([...c.keys()].sort(), Object.keys(expected).sort(), "every line belongs to a component");
+    for (const [component, monthly] of Object.entries(expected)) close(c.get(component), monthly, component);
     close(
-      c.get("toucan-frontend (ToucanService)"),
-      2 * (0.25 * 0.04656 + 0.5 * 0.00511) * 730 + 0.6,
-      "frontend",
+      report.total,
+      Object.values(expected).reduce((s, n) => s + n, 0),
+      "total",
     );
-    // 3 t4g.medium (0.0376/h), 3 x (16 GB root + 50 GB data) gp3 at 0.0928, 10 secrets, 1 private zone + 1 M queries
-    close(
-      c.get("toucan-mongo (MongoCluster)"),
-      3 * 0.0376 * 730 + 3 * (16 + 50) * 0.0928 + 10 * 0.4 + 0.5 + 0.4,
-      "mongo",
-    );
-    // 2 Valkey cache.t4g.small nodes at 0.0288/h + 2 secrets
-    close(c.get("toucan-redis (RedisCache)"), 2 * 0.0288 * 730 + 2 * 0.4, "redis");
-    close(c.get("toucan-storage (SharedStorage)"), 20 * 0.33, "EFS, 20 GB assumed");
-    close(c.get("toucan-backups (Backups)"), 150 * 0.053, "snapshots of 3 x 50 GB");
-    close(c.get("toucan-toolbox (Toolbox)"), 0.6 + 10 * 0.024, "toolbox");
-    close(report.total, 347.94, "total");
     close(
       report.usage,
-      50 * 0.05 + 0.008 * 730 + 3 * 0.6 + 0.4 + 20 * 0.33 + 150 * 0.053 + 10 * 0.024 + 0.5,
+      50 * P.nat +
+        P.lcu * 730 +
+        3 * P.logs +
+        10 * P.secretApi +
+        20 * P.efs +
+        150 * P.snapshot +
+        10 * P.s3 +
+        P.query,
       "usage",
     );
     assert.deepEqual(report.unpriced, []);
   });
 
-  it("prints every usage assumption and marks the figures not confirmed from a dated copy", async () => {
+  it("prints every usage assumption, the source of each figure, and marks the estimates", async () => {
     const report = costOf(await planConfig(SMALL, "small"));
     const text = renderCostText(report);
     assert.match(text, /~ lb\/loadBalancer toucan-lb-alb: 1 LCU per ALB on average/);
     assert.match(text, /50 GB per month through the NAT gateways in all/);
-    assert.match(text, /nat\.hour: \$0\.05 per NAT-gateway-hour \(estimate: regional row/);
     assert.match(
       text,
-      /ipv4\.hour: \$0\.005 per public IPv4 address-hour — https:\/\/aws\.amazon\.com\/blogs/,
+      /~ 10 x secretsmanager\/secret: 100,000 Secrets Manager API calls per month in all .*8,333 calls here/,
     );
-    assert.match(renderCostMarkdown(report), /\| toucan-lb \(LoadBalancer\) \| \$36\.11 \|/);
+    assert.match(
+      text,
+      /nat\.hour: \$0\.05 per NAT-gateway-hour — https:\/\/pricing\.us-east-1\.amazonaws\.com\/offers\/v1\.0\/aws\/AmazonEC2\/current\/eu-west-3\/index\.json \(published 2026-10-08/,
+    );
+    assert.match(
+      text,
+      /fargate\.x86\.vcpu: \$0\.04856 per vCPU-hour \(estimate: no EUW3 Fargate row was found/,
+    );
+    assert.match(text, /efs\.standard: \$0\.33 per GB-month \(estimate: no dated copy of the eu-west-3 EFS/);
+    assert.match(renderCostMarkdown(report), /\| toucan-lb \(LoadBalancer\) \| \$36\.40 \|/);
+    assert.match(renderCostMarkdown(report), /`alb\.lcu` \$0\.0084 per LCU-hour: https:\/\/pricing/);
   });
 
   it("with --diff: NAT perAz -> single in eu-west-1 saves 2 NATs and 2 addresses a month", async () => {
     const base = await planConfig(demoConfig());
     const delta = costDelta(base, await planConfig(withKey(demoConfig(), "nat", "single")));
-    // The assumed 50 GB of NAT data is the same in total, spread over fewer NATs.
+    // $0.048 per NAT-hour (AmazonEC2 eu-west-1 price list of 2026-09-10, SKU KFNSSCHWD43WZK2R) and $0.005
+    // per public IPv4 address-hour (AmazonVPC eu-west-1, SKU CNZ4XSXPRJXGA4ZF). The assumed 50 GB of NAT
+    // data is the same in total, spread over fewer NATs.
     close(delta.delta, -(2 * 0.048 * 730 + 2 * 0.005 * 730), "delta");
     assert.deepEqual(
       delta.components.map((c) => c.component),

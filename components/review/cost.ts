@@ -168,10 +168,19 @@ function linesFor(
       return [
         { what: USAGE.s3Gb.text, monthly: price("s3.gb") * USAGE.s3Gb.value, usage: true, keys: ["s3.gb"] },
       ];
-    case "aws:secretsmanager/secret:Secret":
+    case "aws:secretsmanager/secret:Secret": {
+      // The assumed API calls are the stack's; each secret carries its share, as NAT data is shared.
+      const secrets = index.ofType(r.type).length;
       return [
         { what: "secret x 1 month", monthly: price("secret.month"), usage: false, keys: ["secret.month"] },
+        {
+          what: `${USAGE.secretCalls.text}: ${Math.round((USAGE.secretCalls.value * 10_000) / secrets).toLocaleString("en-US")} calls here`,
+          monthly: (price("secret.api") * USAGE.secretCalls.value) / secrets,
+          usage: true,
+          keys: ["secret.api"],
+        },
       ];
+    }
     case "aws:route53/zone:Zone":
       return [
         { what: "hosted zone x 1 month", monthly: price("r53.zone"), usage: false, keys: ["r53.zone"] },
@@ -268,7 +277,6 @@ export function costOf(graph: PlanGraph): CostReport {
   const table = (REGIONS as readonly string[]).includes(region) ? PRICES[region as Region] : undefined;
   const lines: CostLine[] = [];
   const unpriced: Unpriced[] = [];
-  const secrets = graph.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret").length;
   for (const r of graph.resources) {
     if (!r.custom || (!r.type.startsWith("aws:") && !r.type.startsWith("mongodbatlas:"))) continue;
     const base = { component: index.component(r), resource: r.name, type: r.type };
@@ -282,16 +290,6 @@ export function costOf(graph: PlanGraph): CostReport {
     if (typeof result === "string") unpriced.push({ ...base, why: result });
     else for (const l of result) lines.push({ ...base, ...l, monthly: l.monthly });
   }
-  if (table && secrets > 0)
-    lines.push({
-      component: "(stack)",
-      resource: "Secrets Manager API",
-      type: "aws:secretsmanager/secret:Secret",
-      what: USAGE.secretCalls.text,
-      monthly: table["secret.api"].usd * USAGE.secretCalls.value,
-      usage: true,
-      keys: ["secret.api"],
-    });
   const fixed = round2(lines.filter((l) => !l.usage).reduce((s, l) => s + l.monthly, 0));
   const usage = round2(lines.filter((l) => l.usage).reduce((s, l) => s + l.monthly, 0));
   return { region, priced: !!table, lines, unpriced, fixed, usage, total: round2(fixed + usage) };
