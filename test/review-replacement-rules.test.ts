@@ -97,7 +97,7 @@ describe("review: replacement rules table", function () {
     const read = REPLACEMENT_RULES.filter((r) =>
       /github\.com\/hashicorp\/terraform-provider-aws\/blob\/[0-9a-f]{40}\//.test(r.source),
     );
-    assert.ok(read.length >= 29, `${read.length} rows cite a schema file at a commit`);
+    assert.ok(read.length >= 52, `${read.length} rows cite a schema file at a commit`);
     for (const r of REPLACEMENT_RULES) assert.match(r.source, /^https:\/\//, r.type);
   });
 
@@ -306,6 +306,62 @@ describe("review: replacement rules table", function () {
         verdict("aws:secretsmanager/secretVersion:SecretVersion", (i) => (i.secretStringWoVersion = 2)),
         REPLACE("secretStringWoVersion"),
       );
+    });
+
+    it("S3 bucket: Object Lock replaces it, its retention rule does not; a versioning MFA token updates", () => {
+      const bucket = "aws:s3/bucket:Bucket";
+      const lock = (objectLockEnabled?: string, days = 1) => ({
+        ...(objectLockEnabled ? { objectLockEnabled } : {}),
+        rule: { defaultRetention: { mode: "GOVERNANCE", days } },
+      });
+      const withBucket = withResource(bucket, { bucket: "toucan-assets", objectLockConfiguration: lock() });
+      assert.deepEqual(
+        verdict(bucket, (i) => (i.objectLockConfiguration = lock("Enabled")), "bucket", withBucket),
+        REPLACE("objectLockConfiguration"),
+      );
+      assert.deepEqual(
+        verdict(bucket, (i) => (i.objectLockConfiguration = lock(undefined, 30)), "bucket", withBucket),
+        UPDATE,
+      );
+      assert.deepEqual(
+        verdict(bucket, (i) => (i.bucketNamespace = "account-regional"), "bucket", withBucket),
+        REPLACE("bucketNamespace"),
+      );
+
+      const versioning = "aws:s3/bucketVersioning:BucketVersioning";
+      const withVersioning = withResource(versioning, {
+        bucket: "toucan-assets",
+        versioningConfiguration: { status: "Enabled" },
+      });
+      assert.deepEqual(
+        verdict(
+          versioning,
+          (i) => (i.mfa = "arn:aws:iam::123456789012:mfa/ops 123456"),
+          undefined,
+          withVersioning,
+        ),
+        UPDATE,
+      );
+      assert.deepEqual(
+        verdict(versioning, (i) => (i.bucket = "toucan-other"), "bucketversioning", withVersioning),
+        REPLACE("bucket"),
+      );
+    });
+
+    it("any regional AWS resource: a new region replaces it", () => {
+      const subnet = "aws:ec2/subnet:Subnet";
+      const inRegion = cloneGraph(base);
+      find(inRegion, subnet).inputs.region = "eu-west-1";
+      assert.deepEqual(
+        verdict(subnet, (i) => (i.region = "eu-west-3"), undefined, inRegion),
+        REPLACE("region"),
+      );
+      // Setting a region where none was set may be the provider's own region: still reported, with a note.
+      const after = cloneGraph(base);
+      find(after, subnet).inputs.region = "eu-west-3";
+      const change = diffPlans(base, after).changes.find((c) => c.urn === find(base, subnet).urn);
+      assert.equal(change?.action, "replace");
+      assert.match(change?.forcedBy[0].note ?? "", /provider's own region/);
     });
 
     it("types outside the demo: flow log, DocumentDB cluster, SNS subscription, Cloud Map service", () => {

@@ -109,8 +109,11 @@ function nestedChanged(property: string, fields: string[]) {
     const pick = (i: Record<string, unknown>) => {
       const value = i[property];
       const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+      // A block whose forcing fields are all unset is the same as no block (their zero values).
       return JSON.stringify(
-        items.map((item) => fields.map((f) => (item as Record<string, unknown> | null)?.[f] ?? null)),
+        items
+          .map((item) => fields.map((f) => (item as Record<string, unknown> | null)?.[f] ?? null))
+          .filter((values) => values.some((v) => v !== null)),
       );
     };
     return pick(inputs) !== pick(before);
@@ -134,7 +137,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:acm/certificateValidation:CertificateValidation",
     forcesNew: ["certificateArn", "validationRecordFqdns"],
-    source: aws("acm_certificate_validation"),
+    source: tf("004eea7f9b6658d88d652e89e10c7520a10ad6b8", "acm/certificate_validation.go"),
   },
   {
     type: "aws:route53/record:Record",
@@ -163,9 +166,13 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:backup/selection:Selection",
     forcesNew: ["name", "planId", "iamRoleArn", "resources", "notResources", "selectionTags", "conditions"],
-    source: aws("backup_selection"),
+    source: tf("00a35305dc1b297a6fcdecdfbba33f1e63c3da39", "backup/selection.go"),
   },
-  { type: "aws:backup/vault:Vault", forcesNew: ["name", "kmsKeyArn"], source: aws("backup_vault") },
+  {
+    type: "aws:backup/vault:Vault",
+    forcesNew: ["name", "kmsKeyArn"],
+    source: tf("050ac11163cab8cdae5936a7f40b0e528ff780df", "backup/vault.go"),
+  },
   // No update function: every argument forces a new lock configuration.
   {
     type: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
@@ -202,7 +209,11 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     source: aws("cloudwatch_metric_alarm"),
   },
   { type: "aws:sns/topic:Topic", forcesNew: ["name", "namePrefix", "fifoTopic"], source: aws("sns_topic") },
-  { type: "aws:sns/topicPolicy:TopicPolicy", forcesNew: ["arn"], source: aws("sns_topic_policy") },
+  {
+    type: "aws:sns/topicPolicy:TopicPolicy",
+    forcesNew: ["arn"],
+    source: tf("00a35305dc1b297a6fcdecdfbba33f1e63c3da39", "sns/topic_policy.go"),
+  },
   {
     type: "aws:sns/topicSubscription:TopicSubscription",
     forcesNew: ["topic", "protocol", "endpoint"],
@@ -260,12 +271,12 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
     forcesNew: ["name", "namePrefix", "family", "description"],
-    source: aws("docdb_cluster_parameter_group"),
+    source: tf("0015017ad4056c21b70ab87f24a39c720202878f", "docdb/cluster_parameter_group.go"),
   },
   {
     type: "aws:docdb/subnetGroup:SubnetGroup",
     forcesNew: ["name", "namePrefix"],
-    source: aws("docdb_subnet_group"),
+    source: tf("040f52afb867d04fcdfb701997428286c1d8dd0b", "docdb/subnet_group.go"),
   },
   // EC2 and VPC
   {
@@ -475,7 +486,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:efs/backupPolicy:BackupPolicy",
     forcesNew: ["fileSystemId"],
-    source: aws("efs_backup_policy"),
+    source: tf("0053447c4da49d4bb8e7a3a46f35f56b48452e46", "efs/backup_policy.go"),
   },
   {
     type: "aws:efs/fileSystem:FileSystem",
@@ -485,7 +496,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:efs/fileSystemPolicy:FileSystemPolicy",
     forcesNew: ["fileSystemId"],
-    source: aws("efs_file_system_policy"),
+    source: tf("087097a68b68be9761009ca90398d82adeb7b860", "efs/file_system_policy.go"),
   },
   {
     type: "aws:efs/mountTarget:MountTarget",
@@ -531,13 +542,13 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:elasticache/subnetGroup:SubnetGroup",
     forcesNew: ["name"],
-    source: aws("elasticache_subnet_group"),
+    source: tf("01c08000ddb14181b5bd19201d8fca311dc570e4", "elasticache/subnet_group.go"),
   },
   // IAM
   {
     type: "aws:iam/instanceProfile:InstanceProfile",
     forcesNew: ["name", "namePrefix", "path"],
-    source: aws("iam_instance_profile"),
+    source: tf("013f1736b90439e5a19567a87d3e5cd11858c420", "iam/instance_profile.go"),
   },
   {
     type: "aws:iam/role:Role",
@@ -547,12 +558,12 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:iam/rolePolicy:RolePolicy",
     forcesNew: ["name", "namePrefix", "role"],
-    source: aws("iam_role_policy"),
+    source: tf("02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07", "iam/role_policy.go"),
   },
   {
     type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     forcesNew: ["role", "policyArn"],
-    source: aws("iam_role_policy_attachment"),
+    source: tf("04c79849dbe7fbe76c3054b364357bcdaade9ac5", "iam/role_policy_attachment.go"),
   },
   // Load balancing
   { type: "aws:lb/listener:Listener", forcesNew: ["loadBalancerArn"], source: aws("lb_listener") },
@@ -606,34 +617,54 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   // S3
   {
     type: "aws:s3/bucket:Bucket",
-    forcesNew: ["bucket", "bucketPrefix", "objectLockEnabled"],
-    source: aws("s3_bucket"),
+    forcesNew: [
+      "bucket",
+      "bucketPrefix",
+      "objectLockEnabled",
+      // The deprecated block's own objectLockEnabled forces a new bucket; its retention rule updates in place.
+      {
+        property: "objectLockConfiguration",
+        when: nestedChanged("objectLockConfiguration", ["objectLockEnabled"]),
+        note: "Object Lock is turned on or off (its retention rule alone updates in place)",
+      },
+      // Newer than the stored schema file: the namespace is a CreateBucket-only setting of the bucket's name.
+      "bucketNamespace",
+    ],
+    source: tf("4c72bcc7dc2f5ace40ce61f2a90e12a62cf4ec9a", "s3/bucket.go"),
   },
   {
     type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     forcesNew: ["bucket", "expectedBucketOwner"],
-    source: aws("s3_bucket_lifecycle_configuration"),
+    source: tf("edd83424302044e8c32a0ca62412fa55499cd136", "s3/bucket_lifecycle_configuration.go"),
   },
   {
     type: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
     forcesNew: ["bucket"],
-    source: aws("s3_bucket_ownership_controls"),
+    source: tf("adeb84220edfee93498e1f578c12333affe9a56d", "s3/bucket_ownership_controls.go"),
   },
-  { type: "aws:s3/bucketPolicy:BucketPolicy", forcesNew: ["bucket"], source: aws("s3_bucket_policy") },
+  {
+    type: "aws:s3/bucketPolicy:BucketPolicy",
+    forcesNew: ["bucket"],
+    source: tf("c7cbd9b0a67d048c2ce5b12b3569da703524892b", "s3/bucket_policy.go"),
+  },
   {
     type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     forcesNew: ["bucket"],
-    source: aws("s3_bucket_public_access_block"),
+    source: tf("30b8cc6de5e6843e30f28a55336ba47ededbfc4f", "s3/bucket_public_access_block.go"),
   },
   {
     type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     forcesNew: ["bucket", "expectedBucketOwner"],
-    source: aws("s3_bucket_server_side_encryption_configuration"),
+    source: tf(
+      "01606926a0c0ab9174aec440f976a48b0baee722",
+      "s3/bucket_server_side_encryption_configuration.go",
+    ),
   },
   {
     type: "aws:s3/bucketVersioning:BucketVersioning",
-    forcesNew: ["bucket", "expectedBucketOwner", "mfa"],
-    source: aws("s3_bucket_versioning"),
+    // The MFA serial and token are sent with each PutBucketVersioning call: a new one updates in place.
+    forcesNew: ["bucket", "expectedBucketOwner"],
+    source: tf("01c08000ddb14181b5bd19201d8fca311dc570e4", "s3/bucket_versioning.go"),
   },
   // Secrets Manager, SSM
   {
@@ -725,6 +756,28 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   },
 ];
 
+/**
+ * Provider v6's per-resource `region`: every regional resource of the AWS provider is replaced when it moves to
+ * another region (a CustomizeDiff or ModifyPlan interceptor the provider adds to each resource), except between
+ * unset and the provider's own region, which the plan does not record.
+ */
+export const REGION_SOURCE = [
+  "https://github.com/hashicorp/terraform-provider-aws/blob/4640a66635ff36287cdb9ce0683daefda6c188c7/internal/provider/sdkv2/region.go",
+  "https://github.com/hashicorp/terraform-provider-aws/blob/49ccbaf09afa70fc99723ed2f9eac04251a17475/internal/provider/fwprovider/region.go",
+];
+
+function regionMove(
+  inputs: Record<string, unknown>,
+  before: Record<string, unknown>,
+): ForcingProperty | undefined {
+  const [was, now] = [before.region, inputs.region];
+  const set = (v: unknown) => typeof v === "string" && v !== "";
+  if (was === now || (!set(was) && !set(now))) return undefined;
+  return set(was) && set(now)
+    ? { property: "region" }
+    : { property: "region", note: "unless the region set or removed is the provider's own region" };
+}
+
 const BY_TYPE = new Map(REPLACEMENT_RULES.map((r) => [r.type, r]));
 
 export function ruleFor(type: string): ReplacementRule | undefined {
@@ -754,5 +807,8 @@ export function forcingProperties(
     if (f.when && !f.when(newInputs, oldInputs)) continue;
     found.push(f.note ? { property: f.property, note: f.note } : { property: f.property });
   }
+  const region =
+    type.startsWith("aws:") && changed.includes("region") ? regionMove(newInputs, oldInputs) : undefined;
+  if (region) found.push(region);
   return found;
 }
