@@ -97,7 +97,7 @@ describe("review: replacement rules table", function () {
     const read = REPLACEMENT_RULES.filter((r) =>
       /github\.com\/hashicorp\/terraform-provider-aws\/blob\/[0-9a-f]{40}\//.test(r.source),
     );
-    assert.ok(read.length >= 52, `${read.length} rows cite a schema file at a commit`);
+    assert.ok(read.length >= 72, `${read.length} rows cite a schema file at a commit`);
     for (const r of REPLACEMENT_RULES) assert.match(r.source, /^https:\/\//, r.type);
   });
 
@@ -345,6 +345,76 @@ describe("review: replacement rules table", function () {
       assert.deepEqual(
         verdict(versioning, (i) => (i.bucket = "toucan-other"), "bucketversioning", withVersioning),
         REPLACE("bucket"),
+      );
+    });
+
+    it("CloudFront, Cognito, ECR, Scheduler, SSM: the schema's verdicts where the pages were wrong", () => {
+      const distribution = "aws:cloudfront/distribution:Distribution";
+      const withDistribution = withResource(distribution, { enabled: true, comment: "site", staging: false });
+      assert.deepEqual(
+        verdict(distribution, (i) => (i.staging = true), "distribution", withDistribution),
+        REPLACE("staging"),
+      );
+      assert.deepEqual(
+        verdict(distribution, (i) => (i.comment = "static site"), "distribution", withDistribution),
+        UPDATE,
+      );
+
+      const pool = "aws:cognito/userPool:UserPool";
+      const schema = (name: string) => ({ name, attributeDataType: "String", mutable: true });
+      const withPool = withResource(pool, { name: "toucan", schemas: [schema("email")] });
+      assert.deepEqual(
+        verdict(pool, (i) => (i.schemas = [schema("email"), schema("team")]), "userpool", withPool),
+        UPDATE,
+      );
+      assert.deepEqual(
+        verdict(pool, (i) => (i.usernameAttributes = ["email"]), "userpool", withPool),
+        REPLACE("usernameAttributes"),
+      );
+
+      const lifecycle = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+      const withLifecycle = withResource(lifecycle, { repository: "toucan", policy: '{"rules":[]}' });
+      assert.deepEqual(
+        verdict(
+          lifecycle,
+          (i) => (i.policy = '{"rules":[{"rulePriority":1}]}'),
+          "lifecyclepolicy",
+          withLifecycle,
+        ),
+        REPLACE("policy"),
+      );
+
+      const schedule = "aws:scheduler/schedule:Schedule";
+      const withSchedule = withResource(schedule, { name: "backup", scheduleExpression: "rate(1 day)" });
+      assert.deepEqual(
+        verdict(schedule, (i) => (i.groupName = "toucan"), "schedule", withSchedule),
+        REPLACE("groupName"),
+      );
+      assert.deepEqual(
+        verdict(schedule, (i) => (i.scheduleExpression = "rate(2 days)"), "schedule", withSchedule),
+        UPDATE,
+      );
+
+      const association = "aws:ssm/association:Association";
+      const withAssociation = withResource(association, { name: "AWS-RunPatchBaseline" });
+      assert.deepEqual(
+        verdict(association, (i) => (i.name = "AWS-UpdateSSMAgent"), "association", withAssociation),
+        REPLACE("name"),
+      );
+      assert.deepEqual(
+        verdict(association, (i) => (i.scheduleExpression = "rate(7 days)"), "association", withAssociation),
+        UPDATE,
+      );
+
+      const document = "aws:ssm/document:Document";
+      const withDocument = withResource(document, {
+        name: "toucan-backup",
+        documentType: "Command",
+        content: "{}",
+      });
+      assert.deepEqual(
+        verdict(document, (i) => (i.documentType = "Automation"), "document", withDocument),
+        UPDATE,
       );
     });
 
