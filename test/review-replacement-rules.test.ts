@@ -97,7 +97,14 @@ describe("review: replacement rules table", function () {
     const read = REPLACEMENT_RULES.filter((r) =>
       /github\.com\/hashicorp\/terraform-provider-aws\/blob\/[0-9a-f]{40}\//.test(r.source),
     );
-    assert.ok(read.length >= 72, `${read.length} rows cite a schema file at a commit`);
+    assert.ok(read.length >= 73, `${read.length} rows cite a schema file at a commit`);
+    // The Docker, TLS, random and Atlas rows cite their own providers' schema files the same way.
+    const others = REPLACEMENT_RULES.filter(
+      (r) =>
+        !r.type.startsWith("aws:") &&
+        /github\.com\/[\w-]+\/terraform-provider-\w+\/blob\/[0-9a-f]{40}\//.test(r.source),
+    );
+    assert.ok(others.length >= 12, `${others.length} non-AWS rows cite a schema file at a commit`);
     for (const r of REPLACEMENT_RULES) assert.match(r.source, /^https:\/\//, r.type);
   });
 
@@ -415,6 +422,54 @@ describe("review: replacement rules table", function () {
       assert.deepEqual(
         verdict(document, (i) => (i.documentType = "Automation"), "document", withDocument),
         UPDATE,
+      );
+    });
+
+    it("Docker, TLS and Atlas: limits, health checks and the CA path length update; the environment replaces", () => {
+      const container = "docker:index/container:Container";
+      const withContainer = withResource(container, {
+        name: "toucan",
+        image: "sha256:0123",
+        memory: 2048,
+        envs: ["A=1"],
+      });
+      assert.deepEqual(
+        verdict(container, (i) => (i.memorySwap = 4096), "container", withContainer),
+        UPDATE,
+      );
+      assert.deepEqual(
+        verdict(container, (i) => (i.healthcheck = { tests: ["CMD", "true"] }), "container", withContainer),
+        UPDATE,
+      );
+      assert.deepEqual(
+        verdict(container, (i) => (i.envs = ["A=2"]), "container", withContainer),
+        REPLACE("envs"),
+      );
+
+      const cert = "tls:index/selfSignedCert:SelfSignedCert";
+      const withCert = withResource(cert, {
+        privateKeyPem: "pem",
+        validityPeriodHours: 8760,
+        allowedUses: [],
+      });
+      assert.deepEqual(
+        verdict(cert, (i) => (i.maxPathLength = 0), "selfsignedcert", withCert),
+        UPDATE,
+      );
+      assert.deepEqual(
+        verdict(cert, (i) => (i.validityPeriodHours = 720), "selfsignedcert", withCert),
+        REPLACE("validityPeriodHours"),
+      );
+
+      const user = "mongodbatlas:index/databaseUser:DatabaseUser";
+      const withUser = withResource(user, { projectId: "p", username: "toucan", authDatabaseName: "admin" });
+      assert.deepEqual(
+        verdict(user, (i) => (i.authDatabaseName = "toucan"), "databaseuser", withUser),
+        UPDATE,
+      );
+      assert.deepEqual(
+        verdict(user, (i) => (i.username = "laputa"), "databaseuser", withUser),
+        REPLACE("username"),
       );
     });
 

@@ -5,10 +5,11 @@
  * provider's documentation states as "Forces new resource" / "Changing this forces a new resource"; the
  * Pulumi SDK's `.d.ts` files do not carry it. Every row links the page it was read from.
  *
- * Rows whose source is a `github.com/hashicorp/terraform-provider-aws/blob/<commit>/...` file were read from
- * the provider's Go schema at that commit: `ForceNew: true` (SDKv2) or `RequiresReplace` (plugin framework),
- * the nested blocks whose every field forces a new resource, and the `CustomizeDiff` functions that force
- * one only in some cases (conditional rows below). Rows citing a registry page follow that page, which
+ * Rows whose source is a `github.com/<owner>/terraform-provider-<name>/blob/<commit>/...` file (AWS, Docker,
+ * TLS, random, MongoDB Atlas) were read from the provider's Go schema at that commit: `ForceNew: true` (SDKv2)
+ * or `RequiresReplace` (plugin framework), the nested blocks whose every field forces a new resource, and the
+ * `CustomizeDiff` functions that force one only in some cases (conditional rows below). Any regional AWS
+ * resource is also replaced when its `region` changes (REGION_SOURCE). Rows citing a registry page follow that page, which
  * does not mark every such argument: where a page is silent, an update is reported.
  *
  * `forcesNew: "*"` marks immutable resources: every input but the listed exceptions replaces them
@@ -39,10 +40,9 @@ export interface ReplacementRule {
 
 const aws = (page: string) =>
   `https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/${page}`;
-const tls = (page: string) =>
-  `https://registry.terraform.io/providers/hashicorp/tls/latest/docs/resources/${page}`;
-const docker = (page: string) =>
-  `https://registry.terraform.io/providers/kreuzwerker/docker/latest/docs/resources/${page}`;
+/** A provider schema file of another repository at the commit it was read from. */
+const file = (repo: string, commit: string, path: string) =>
+  `https://github.com/${repo}/blob/${commit}/internal/${path}`;
 const atlas = (page: string) =>
   `https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/${page}`;
 
@@ -719,12 +719,39 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     forcesNew: ["name"],
     source: tf("0105d2191ae7e43ba37ba011b916843eddf361ed", "ssm/document.go"),
   },
-  // Docker (single host): containers, networks and volumes are recreated on any change.
+  // Docker (single host): every container argument is ForceNew but the restart policy and resource limits (the
+  // provider's update calls ContainerUpdate with them) and the provider-side settings (waiting, logs, removal).
   {
     type: "docker:index/container:Container",
     forcesNew: "*",
-    except: ["restart", "wait", "waitTimeout", "memory", "cpuShares"],
-    source: docker("container"),
+    except: [
+      "restart",
+      "maxRetryCount",
+      "memory",
+      "memorySwap",
+      "cpuShares",
+      "cpuSet",
+      "cpuPeriod",
+      "cpuQuota",
+      "rm",
+      "start",
+      "wait",
+      "waitTimeout",
+      "attach",
+      "logs",
+      "mustRun",
+      "removeVolumes",
+      "destroyGraceSeconds",
+      "containerReadRefreshTimeoutMilliseconds",
+      "tmpfs",
+      "healthcheck",
+      "init",
+    ],
+    source: file(
+      "kreuzwerker/terraform-provider-docker",
+      "042f771a818e9d4b8c37fa2993a37b38b3822cab",
+      "provider/resource_docker_container.go",
+    ),
   },
   // Built and pushed by the Docker provider itself (not bridged): a new build updates the image in place.
   {
@@ -732,13 +759,35 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
     forcesNew: [],
     source: "https://www.pulumi.com/registry/packages/docker/api-docs/image/",
   },
-  { type: "docker:index/network:Network", forcesNew: "*", source: docker("network") },
+  // Networks and volumes have no update function: every argument is ForceNew.
+  {
+    type: "docker:index/network:Network",
+    forcesNew: "*",
+    source: file(
+      "kreuzwerker/terraform-provider-docker",
+      "9c227a8846aed84abb4ef2af093d9b5e5624575f",
+      "provider/resource_docker_network.go",
+    ),
+  },
   {
     type: "docker:index/remoteImage:RemoteImage",
+    // platform is newer than the file read, from the registry page.
     forcesNew: ["name", "pullTriggers", "triggers", "platform"],
-    source: docker("image"),
+    source: file(
+      "kreuzwerker/terraform-provider-docker",
+      "051297abc1e0fd1f4b9a2a716082ffbefd24b73a",
+      "provider/resource_docker_image.go",
+    ),
   },
-  { type: "docker:index/volume:Volume", forcesNew: "*", source: docker("volume") },
+  {
+    type: "docker:index/volume:Volume",
+    forcesNew: "*",
+    source: file(
+      "kreuzwerker/terraform-provider-docker",
+      "013b65e4158178aeaaaed5bf3c4c414ab690a08a",
+      "provider/resource_docker_volume.go",
+    ),
+  },
   // MongoDB Atlas
   {
     type: "mongodbatlas:index/advancedCluster:AdvancedCluster",
@@ -747,41 +796,86 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   },
   {
     type: "mongodbatlas:index/databaseUser:DatabaseUser",
-    forcesNew: ["projectId", "username", "authDatabaseName"],
-    source: atlas("database_user"),
+    // The authentication database is sent with UpdateDatabaseUser: not RequiresReplace.
+    forcesNew: ["projectId", "username"],
+    source: file(
+      "mongodb/terraform-provider-mongodbatlas",
+      "3f053aec321347fdee861f79fe8d2361f701aba1",
+      "service/databaseuser/resource_database_user.go",
+    ),
   },
   {
     type: "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint",
     forcesNew: ["projectId", "providerName", "region"],
-    source: atlas("privatelink_endpoint"),
+    source: file(
+      "mongodb/terraform-provider-mongodbatlas",
+      "0421d428b9bc11b059b1eddd075f7c5a23f4faa2",
+      "service/privatelinkendpoint/resource_privatelink_endpoint.go",
+    ),
   },
   {
     type: "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService",
     forcesNew: "*",
     source: atlas("privatelink_endpoint_service"),
   },
-  { type: "mongodbatlas:index/project:Project", forcesNew: ["orgId"], source: atlas("project") },
+  {
+    type: "mongodbatlas:index/project:Project",
+    forcesNew: ["orgId"],
+    source: file(
+      "mongodb/terraform-provider-mongodbatlas",
+      "d89e78ca7d6c897a1d6b3f61894c42fcac1583c9",
+      "service/project/resource_project_schema.go",
+    ),
+  },
   // Generated values: any argument change generates a new value.
   // Every argument of a random password has RequiresReplace (override_special: unless "" becomes unset).
   {
     type: "random:index/randomPassword:RandomPassword",
     forcesNew: "*",
-    source:
-      "https://github.com/hashicorp/terraform-provider-random/blob/c054b4769837f07ce6dcff3eeaea47f16f1000b6/internal/provider/resource_password.go",
+    source: file(
+      "hashicorp/terraform-provider-random",
+      "c054b4769837f07ce6dcff3eeaea47f16f1000b6",
+      "provider/resource_password.go",
+    ),
   },
-  { type: "tls:index/privateKey:PrivateKey", forcesNew: "*", source: tls("private_key") },
-  { type: "tls:index/certRequest:CertRequest", forcesNew: "*", source: tls("cert_request") },
+  {
+    type: "tls:index/privateKey:PrivateKey",
+    forcesNew: "*",
+    source: file(
+      "hashicorp/terraform-provider-tls",
+      "b49f7040d061123871f6fe6782251f8a0d23278e",
+      "provider/resource_private_key.go",
+    ),
+  },
+  {
+    type: "tls:index/certRequest:CertRequest",
+    forcesNew: "*",
+    source: file(
+      "hashicorp/terraform-provider-tls",
+      "8486b516095978f063cf6bcab09fd835df43625d",
+      "provider/resource_cert_request.go",
+    ),
+  },
   {
     type: "tls:index/locallySignedCert:LocallySignedCert",
     forcesNew: "*",
-    except: ["earlyRenewalHours"],
-    source: tls("locally_signed_cert"),
+    // Neither has RequiresReplace; expiry within earlyRenewalHours replaces the certificate at plan time.
+    except: ["earlyRenewalHours", "maxPathLength"],
+    source: file(
+      "hashicorp/terraform-provider-tls",
+      "1586a221aaba508fd9a4726d09f9c84ca6c58f19",
+      "provider/resource_locally_signed_cert.go",
+    ),
   },
   {
     type: "tls:index/selfSignedCert:SelfSignedCert",
     forcesNew: "*",
-    except: ["earlyRenewalHours"],
-    source: tls("self_signed_cert"),
+    except: ["earlyRenewalHours", "maxPathLength"],
+    source: file(
+      "hashicorp/terraform-provider-tls",
+      "7a60d4a3676e5552580befd727f0dfd5b0dbed7d",
+      "provider/resource_self_signed_cert.go",
+    ),
   },
   // The static site's deployment (a dynamic provider of this library): its diff never replaces.
   {
