@@ -14,10 +14,10 @@ const PARIS = {
   // AWSELB eu-west-3 offer file (published 2026-09-11): EUW3-LoadBalancerUsage, EUW3-LCUUsage
   alb: 0.02646,
   lcu: 0.0084,
-  // Estimate: the AWS Fargate rate pair reproducing "$0.0349 an hour for 0.5 vCPU + 2 GiB" (a public
-  // eu-west-3 cost guide checked 2026-09-08 against the AmazonECS eu-west-3 file)
-  vcpu: 0.04856,
-  gb: 0.00532,
+  // AmazonECS eu-west-3 offer file, x86 (rates verified 2026-09-08 in a public eu-west-3 price file; the
+  // same figures transcribed from the AWS Fargate page in 2021)
+  vcpu: 0.0486,
+  gb: 0.0053,
   // AmazonCloudWatch eu-west-3 offer file (published 2026-10-07): Standard log class ingestion
   logs: 0.5985,
   // AWS metered-unit map ec2 eu-west-3 (published 2025-04-04, committed in yeo/ec2.shop)
@@ -25,7 +25,8 @@ const PARIS = {
   // AWS metered-unit map ebs (published 2024-07-18): EU (Paris) gp3, snapshots
   gp3: 0.0928,
   snapshot: 0.053,
-  // AWSSecretsManager eu-west-3 offer file (published 2026-09-11); API calls: the us-east-1 page figure (estimate)
+  // AWSSecretsManager eu-west-3 offer file (published 2026-09-11); API calls: $0.05 per 10,000 (eu-west-3 rates
+  // verified 2026-09-08)
   secret: 0.4,
   secretApi: 0.05,
   // AmazonRoute53 global offer file (published 2026-09-11)
@@ -33,7 +34,7 @@ const PARIS = {
   query: 0.4,
   // AWS metered-unit map elasticache (published 2025-03-14): EU (Paris) Valkey cache.t4g.small
   valkeySmall: 0.0288,
-  // Estimate: no dated eu-west-3 copy found
+  // AmazonEFS eu-west-3, EFS Standard (AWS Price List API read of 2026-09-21)
   efs: 0.33,
   // AmazonS3 eu-west-3 offer file (published 2026-09-28)
   s3: 0.024,
@@ -68,20 +69,7 @@ describe("review: cost (--cost)", function () {
         else assert.match(price.source, /\b20\d\d-\d\d-\d\d\b/, `${region} ${key}: the source is dated`);
       }
     // What no dated copy of AWS's price data showed (the report lists what was searched for each).
-    assert.deepEqual(estimates, {
-      "eu-west-1": ["efs.standard", "secret.api"],
-      "eu-west-3": [
-        "fargate.x86.vcpu",
-        "fargate.x86.gb",
-        "fargate.arm.vcpu",
-        "fargate.arm.gb",
-        "efs.standard",
-        "vpce.hour",
-        "vpce.gb",
-        "secret.api",
-      ],
-      "eu-central-1": ["alb.lcu"],
-    });
+    assert.deepEqual(estimates, { "eu-west-3": ["fargate.arm.vcpu", "fargate.arm.gb"] });
   });
 
   it("carries the figures its sources show, including those they corrected", () => {
@@ -103,12 +91,32 @@ describe("review: cost (--cost)", function () {
       ["eu-central-1", "efs.standard", 0.36],
       // AmazonECS eu-west-1 offer (SKU K4EXFQ5YFQCP98EN, read 2026-05-01)
       ["eu-west-1", "fargate.x86.vcpu", 0.04048],
+      // AmazonECS eu-west-3 offer file (rates verified 2026-09-08; the AWS Fargate page in 2021)
+      ["eu-west-3", "fargate.x86.vcpu", 0.0486], // was the estimate 0.04856
+      ["eu-west-3", "fargate.x86.gb", 0.0053], // was the estimate 0.00532
+      // AWS Price List API read of 2026-09-21: EFS Standard, interface endpoint hour
+      ["eu-west-1", "efs.standard", 0.33],
+      ["eu-west-3", "efs.standard", 0.33],
+      ["eu-west-3", "vpce.hour", 0.011], // was 0.012 (the Frankfurt figure)
+      // PrivateLink pricing page: one data-processing table for every Region
+      ["eu-west-3", "vpce.gb", 0.01],
+      // AWSSecretsManager eu-west-1 offer (SKU EGBHGCHDFAQWM4B6, read 2026-10-04); eu-west-3 rates verified 2026-09-08
+      ["eu-west-1", "secret.api", 0.05],
+      ["eu-west-3", "secret.api", 0.05],
+      // AWSELB eu-central-1 offer file (read 2026-09-24)
+      ["eu-central-1", "alb.lcu", 0.008],
     ];
     for (const [region, key, usd] of cited)
       assert.equal(PRICES[region as "us-east-1"][key as "alb.hour"].usd, usd, `${region} ${key}`);
-    // The Paris Fargate estimate reproduces the dated figure it is inferred from, and ARM is 0.8 x x86.
+    // The Paris x86 pair gives the eu-west-3 cost guide's "$0.0349 an hour for 0.5 vCPU + 2 GiB" (2026-09-08),
+    // and the ARM estimate is 0.8 x x86, as in every region sourced here.
     const paris = PRICES["eu-west-3"];
     close(0.5 * paris["fargate.x86.vcpu"].usd + 2 * paris["fargate.x86.gb"].usd, 0.0349, "0.5 vCPU + 2 GiB");
+    for (const region of ["us-east-1", "eu-west-1", "eu-central-1"] as const) {
+      const p = PRICES[region];
+      assert.ok(Math.abs(p["fargate.arm.vcpu"].usd - 0.8 * p["fargate.x86.vcpu"].usd) < 0.00001, region);
+      assert.ok(Math.abs(p["fargate.arm.gb"].usd - 0.8 * p["fargate.x86.gb"].usd) < 0.00001, region);
+    }
     assert.ok(Math.abs(paris["fargate.arm.vcpu"].usd - 0.8 * paris["fargate.x86.vcpu"].usd) < 0.00001);
     assert.ok(Math.abs(paris["fargate.arm.gb"].usd - 0.8 * paris["fargate.x86.gb"].usd) < 0.00001);
   });
@@ -174,9 +182,21 @@ describe("review: cost (--cost)", function () {
     );
     assert.match(
       text,
-      /fargate\.x86\.vcpu: \$0\.04856 per vCPU-hour \(estimate: no EUW3 Fargate row was found/,
+      /fargate\.x86\.vcpu: \$0\.0486 per vCPU-hour — https:\/\/pricing\.us-east-1\.amazonaws\.com\/offers\/v1\.0\/aws\/AmazonECS\/current\/eu-west-3\/index\.json/,
     );
-    assert.match(text, /efs\.standard: \$0\.33 per GB-month \(estimate: no dated copy of the eu-west-3 EFS/);
+    assert.match(text, /efs\.standard: \$0\.33 per GB-month — https:\/\/github\.com\/xbill9\/zombiescan\//);
+    assert.doesNotMatch(text, /\(estimate:/, "every figure the x86 stack uses is sourced");
+    // The same stack on ARM tasks uses the two figures that remain estimates, and says so.
+    const arm = cloneGraph(await planConfig(SMALL, "small"));
+    for (const td of arm.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition"))
+      td.inputs.runtimePlatform = { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" };
+    const armText = renderCostText(costOf(arm));
+    assert.match(armText, /Fargate tasks \(ARM\)/);
+    assert.match(
+      armText,
+      /fargate\.arm\.vcpu: \$0\.03888 per vCPU-hour \(estimate: no EUW3 Fargate ARM row was found/,
+    );
+    assert.match(renderCostMarkdown(costOf(arm)), /`fargate\.arm\.gb` \$0\.00424 per GB-hour \(estimate: /);
     assert.match(renderCostMarkdown(report), /\| toucan-lb \(LoadBalancer\) \| \$36\.40 \|/);
     assert.match(renderCostMarkdown(report), /`alb\.lcu` \$0\.0084 per LCU-hour: https:\/\/pricing/);
   });

@@ -124,11 +124,24 @@ const ebsMap = (what: string) => `${SHOP}ebs/ebs.json (AWS metered-unit map publ
 const cacheMap = (what: string) =>
   `${SHOP}elasticache/elasticache.json (AWS metered-unit map published 2025-03-14: ${what})`;
 
+/** AWS Price List reads committed in public repositories, each with the date it was generated or checked. */
+const ZOMBIESCAN =
+  "https://github.com/xbill9/zombiescan/blob/350cba964f4161ce177cfef46920f43879a8b19c/src/zombiescan/pricing/table.json";
+const zombiescan = (what: string) =>
+  `${ZOMBIESCAN} (generated from the AWS Price List API, pricing:GetProducts, on 2026-09-21: ${what})`;
+const ATELIER = "https://github.com/AmauryLeChaffotec/atelier-rag/blob/";
+const PARIS_RATES = `${ATELIER}cbfb8dadb9caf17c604877ad5bbb5c399c7b8ec0/documentation/tarifs.json`;
+const parisRates = (what: string) => `${PARIS_RATES} (eu-west-3 rates verified 2026-09-08: ${what})`;
+const IRELAND_RATES =
+  "https://github.com/henderjm/world-cup-sweepstake/blob/57a6d34883744a028d2b1555e70a692265a47f49/docs/costs/aws-ireland-rates.json";
+const FGCALC =
+  "https://github.com/theuves/fgcalc/blob/e29aefbd26f52d1fec2c826b2b0ae298d94ebe46/src/utils/data.js";
+
 /** Who read a figure from an offer file or page, and when (public documents, quoted as they stand). */
 const READ = {
   paris:
     "extracted 2026-10-09 by a public eu-west-3 cost estimate that lists each offer file's publication date",
-  parisGuide: "a public eu-west-3 cost guide checked 2026-09-08",
+  parisGuide: `a public eu-west-3 cost guide checked 2026-09-08 (${ATELIER}8452318f09e3bbf32b65477c6cdd99f0f10ab10a/documentation/apprendre-aws/09-budget-des-seances.md)`,
   ireAudit: "a public eu-west-1 pricing audit run against the AWS Price List API on 2026-05-01",
   ireLaunch: "a public eu-west-1 launch-cost estimate of 2026-09-14",
   ireTable: "a public eu-west-1 cost table read 2026-09-16",
@@ -136,6 +149,8 @@ const READ = {
   ireEstimate: "a public eu-west-1 estimate reviewed 2026-03-23",
   fraStudy: "a public eu-central-1 hosting study that read the Price List files on 2026-10-08",
   fraReview: "a public eu-central-1 cost review checked 2026-09-16",
+  fraWorksheet:
+    "a public eu-central-1 cost worksheet checked 2026-09-24 against the Frankfurt Price List files",
   useNote: "a public us-east-1 pricing note read 2026-09-29",
 };
 
@@ -297,8 +312,7 @@ const EU_WEST_1 = table({
   ],
   "efs.standard": [
     0.33,
-    PAGE.efs,
-    "no dated copy of the eu-west-1 EFS Standard row was found (searched Price List extracts, metered-unit maps and public cost documents for AmazonEFS eu-west-1)",
+    `${zombiescan("efs_gb_month eu-west-1 $0.33, the AmazonEFS Storage row ending TimedStorage-ByteHrs, EFS Standard regional")}; the same table gives eu-central-1 $0.36 and us-east-1 $0.30, as sourced here`,
   ],
   "valkey.cache.t4g.micro": [
     0.0136,
@@ -323,8 +337,7 @@ const EU_WEST_1 = table({
   "secret.month": [0.4, `${PAGE.secrets} ($0.40 per secret-month in ${READ.ireTable})`],
   "secret.api": [
     0.05,
-    PAGE.secrets,
-    "no eu-west-1 price-list row for Secrets Manager API calls was found; the page's $0.05 per 10,000 (quoted for us-east-1) is assumed",
+    `${PL}/AWSSecretsManager/20260911124610/eu-west-1/index.json (published 2026-09-11: EU-AWSSecretsManager-APIRequests SKU EGBHGCHDFAQWM4B6, "$0.05 per 10000 API Requests", read 2026-10-04 in ${IRELAND_RATES})`,
   ],
   "r53.zone": [0.5, R53_SOURCE.zone],
   "r53.query": [0.4, R53_SOURCE.query],
@@ -343,14 +356,10 @@ const EU_WEST_1 = table({
   ],
 });
 
-/** Paris Fargate: no row found; one dated figure gives the x86 pair (see the estimate text). */
-const PARIS_FARGATE =
-  "no EUW3 Fargate row was found (searched Price List extracts and public cost documents for AmazonECS eu-west-3); " +
-  "a public eu-west-3 cost guide checked 2026-09-08 against that file gives $0.0349 an hour for 0.5 vCPU + 2 GiB, " +
-  "which the AWS rate pair $0.04856 + $0.00532 reproduces (the Frankfurt pair gives $0.0335)";
-const PARIS_FARGATE_ARM = `${PARIS_FARGATE}; ARM is priced 0.8 x x86, as in every region sourced here`;
-const NOT_FOUND_EUW3 = (what: string) =>
-  `no dated copy of the eu-west-3 ${what} was found (searched Price List extracts, metered-unit maps and public cost documents)`;
+/** Paris Fargate ARM: no row found; priced from the sourced x86 rate (see the estimate text). */
+const PARIS_FARGATE_ARM =
+  "no EUW3 Fargate ARM row was found (searched Price List extracts, committed price tables and public cost documents for AmazonECS eu-west-3 ARM usage types); " +
+  "ARM is priced 0.8 x x86 in every region sourced here (us-east-1, eu-west-1, eu-central-1), applied to the sourced eu-west-3 x86 rate";
 
 const EU_WEST_3 = table({
   "alb.hour": [
@@ -373,10 +382,16 @@ const EU_WEST_3 = table({
     0.005,
     `${IPV4_BLOG}; ${offer("AmazonVPC", "eu-west-3")} (published 2026-09-17: EUW3-PublicIPv4:InUseAddress $0.005, ${READ.paris})`,
   ],
-  "fargate.x86.vcpu": [0.04856, PAGE.fargate, PARIS_FARGATE],
-  "fargate.x86.gb": [0.00532, PAGE.fargate, PARIS_FARGATE],
-  "fargate.arm.vcpu": [0.03885, PAGE.fargate, PARIS_FARGATE_ARM],
-  "fargate.arm.gb": [0.00426, PAGE.fargate, PARIS_FARGATE_ARM],
+  "fargate.x86.vcpu": [
+    0.0486,
+    `${offer("AmazonECS", "eu-west-3")} (x86 $0.0486 per vCPU-hour, read by ${parisRates("fargate_vcpu_heure 0.0486")}); ${FGCALC} (EU (Paris) $0.0486 from the AWS Fargate page, committed 2021-01-14)`,
+  ],
+  "fargate.x86.gb": [
+    0.0053,
+    `${offer("AmazonECS", "eu-west-3")} (x86 $0.0053 per GB-hour, read by ${parisRates("fargate_go_heure 0.0053")}); ${FGCALC} (EU (Paris) $0.0053 from the AWS Fargate page, committed 2021-01-14)`,
+  ],
+  "fargate.arm.vcpu": [0.03888, PAGE.fargate, PARIS_FARGATE_ARM],
+  "fargate.arm.gb": [0.00424, PAGE.fargate, PARIS_FARGATE_ARM],
   "ec2.t4g.medium": [
     0.0376,
     `${ec2Map("eu-west-3", "t4g.medium Linux $0.0376")}; t4g.small at half that ($0.0188) in the offer published 2026-10-08, ${READ.paris}`,
@@ -388,15 +403,22 @@ const EU_WEST_3 = table({
     `${ebsMap("EU (Paris) gp3 $0.0928, SKU XCKADFE99D2BK5V6")}; ${offer("AmazonEC2", "eu-west-3")} (published 2026-10-08: EUW3-EBS:VolumeUsage.gp3 $0.0928, ${READ.paris})`,
   ],
   "ebs.snapshot": [0.053, ebsMap('EU (Paris) "Storage Snapshot Amazon S3" $0.053, SKU DR59YGEVAG4VV4RA')],
-  "efs.standard": [0.33, PAGE.efs, NOT_FOUND_EUW3("EFS Standard row")],
+  "efs.standard": [
+    0.33,
+    zombiescan(
+      "efs_gb_month eu-west-3 $0.33, the AmazonEFS Storage row ending TimedStorage-ByteHrs, EFS Standard regional",
+    ),
+  ],
   "valkey.cache.t4g.micro": [0.0144, cacheMap("EU (Paris) Valkey cache.t4g.micro $0.0144")],
   "valkey.cache.t4g.small": [0.0288, cacheMap("EU (Paris) Valkey cache.t4g.small $0.0288")],
   "valkey.cache.t4g.medium": [0.0576, cacheMap("EU (Paris) Valkey cache.t4g.medium $0.0576")],
-  "vpce.hour": [0.012, PAGE.privatelink, NOT_FOUND_EUW3("interface endpoint hour (EUW3-VpcEndpoint-Hours)")],
+  "vpce.hour": [
+    0.011,
+    `${zombiescan("vpc_endpoint_hour eu-west-3 $0.011, the AmazonVPC row ending VpcEndpoint-Hours; its eu-west-1 $0.011 and eu-central-1 $0.012 match the rows sourced here")}; ${PAGE.privatelink}`,
+  ],
   "vpce.gb": [
     0.01,
-    PAGE.privatelink,
-    NOT_FOUND_EUW3("endpoint data processing row (EUW3-VpcEndpoint-Bytes)"),
+    `${PAGE.privatelink} (one data-processing table for every Region, not per Region like the hourly rate: "Below pricing tiers apply on the total data processed by all Interface Endpoints in an AWS Region", first 1 PB $0.01; undated stored copy read 2026-12-04); no EUW3-VpcEndpoint-Bytes row was found, and every Region's row sourced here is $0.01`,
   ],
   "secret.month": [
     0.4,
@@ -404,8 +426,7 @@ const EU_WEST_3 = table({
   ],
   "secret.api": [
     0.05,
-    PAGE.secrets,
-    "no eu-west-3 price-list row for Secrets Manager API calls was found; the page's $0.05 per 10,000 (quoted for us-east-1) is assumed",
+    `${parisRates("secrets_dix_mille_appels $0.05, citing the Secrets Manager pricing page")}; ${PAGE.secrets}`,
   ],
   "r53.zone": [0.5, R53_SOURCE.zone],
   "r53.query": [0.4, R53_SOURCE.query],
@@ -431,8 +452,7 @@ const EU_CENTRAL_1 = table({
   ],
   "alb.lcu": [
     0.008,
-    PAGE.elb,
-    "no dated copy of the eu-central-1 LCU row (EUC1-LCUUsage) was found; eu-west-3's is $0.0084, so Frankfurt's may differ from $0.008",
+    `${offer("AWSELB", "eu-central-1")} ("$0.008 per LCU-hour", ${READ.fraWorksheet}; its Fargate, ALB-hour and IPv4 figures match the rows here)`,
   ],
   "nat.hour": [
     0.052,
