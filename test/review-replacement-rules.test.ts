@@ -97,14 +97,14 @@ describe("review: replacement rules table", function () {
     const read = REPLACEMENT_RULES.filter((r) =>
       /github\.com\/hashicorp\/terraform-provider-aws\/blob\/[0-9a-f]{40}\//.test(r.source),
     );
-    assert.ok(read.length >= 73, `${read.length} rows cite a schema file at a commit`);
+    assert.ok(read.length >= 76, `${read.length} rows cite a schema file at a commit`);
     // The Docker, TLS, random and Atlas rows cite their own providers' schema files the same way.
     const others = REPLACEMENT_RULES.filter(
       (r) =>
         !r.type.startsWith("aws:") &&
         /github\.com\/[\w-]+\/terraform-provider-\w+\/blob\/[0-9a-f]{40}\//.test(r.source),
     );
-    assert.ok(others.length >= 12, `${others.length} non-AWS rows cite a schema file at a commit`);
+    assert.ok(others.length >= 13, `${others.length} non-AWS rows cite a schema file at a commit`);
     for (const r of REPLACEMENT_RULES) assert.match(r.source, /^https:\/\//, r.type);
   });
 
@@ -487,6 +487,23 @@ describe("review: replacement rules table", function () {
       const change = diffPlans(base, after).changes.find((c) => c.urn === find(base, subnet).urn);
       assert.equal(change?.action, "replace");
       assert.match(change?.forcedBy[0].note ?? "", /provider's own region/);
+    });
+
+    it("NAT gateway: a regional availability mode or another VPC replaces it; secondary allocations update it", () => {
+      const nat = "aws:ec2/natGateway:NatGateway";
+      const withNat = withResource(nat, { subnetId: "subnet-1", allocationId: "eipalloc-1" });
+      assert.deepEqual(
+        verdict(nat, (i) => (i.availabilityMode = "regional"), "natgateway", withNat),
+        REPLACE("availabilityMode"),
+      );
+      assert.deepEqual(
+        verdict(nat, (i) => (i.vpcId = "vpc-2"), "natgateway", withNat),
+        REPLACE("vpcId"),
+      );
+      assert.deepEqual(
+        verdict(nat, (i) => (i.secondaryAllocationIds = ["eipalloc-2"]), "natgateway", withNat),
+        UPDATE,
+      );
     });
 
     it("types outside the demo: flow log, DocumentDB cluster, SNS subscription, Cloud Map service", () => {

@@ -46,8 +46,6 @@ const file = (repo: string, commit: string, path: string) =>
 const atlas = (page: string) =>
   `https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/${page}`;
 
-/** The provider's schema source, where `ForceNew: true` is written; cited for the rows checked against it. */
-const TF_SOURCE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/";
 /** A provider schema file at the commit it was read from. */
 const tf = (commit: string, file: string) =>
   `https://github.com/hashicorp/terraform-provider-aws/blob/${commit}/internal/service/${file}`;
@@ -307,7 +305,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
       "outpostArn",
       "multiAttachEnabled",
     ],
-    source: `${aws("ebs_volume")}; schema: ${TF_SOURCE}ec2/ebs_volume.go`,
+    source: tf("0073593e7d6993ba482409f4dc35438daaa79bb3", "ec2/ebs_volume.go"),
   },
   {
     type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -372,14 +370,19 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   },
   {
     type: "aws:ec2/natGateway:NatGateway",
+    // availabilityMode and vpcId (regional NAT gateways) are ForceNew in a newer stored version of
+    // the same file, whose commit the index does not record; that version also lets
+    // secondaryPrivateIpAddressCount update in place, kept here as replacing until a commit confirms it.
     forcesNew: [
       "allocationId",
       "subnetId",
       "connectivityType",
       "privateIp",
       "secondaryPrivateIpAddressCount",
+      "availabilityMode",
+      "vpcId",
     ],
-    source: `${aws("nat_gateway")}; schema: ${TF_SOURCE}ec2/vpc_nat_gateway.go`,
+    source: tf("04088eaa54948421bf1ef7494ae2b2c01d9243e3", "ec2/vpc_nat_gateway.go"),
   },
   {
     type: "aws:ec2/routeTable:RouteTable",
@@ -514,7 +517,7 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   {
     type: "aws:efs/fileSystem:FileSystem",
     forcesNew: ["availabilityZoneName", "creationToken", "encrypted", "kmsKeyId", "performanceMode"],
-    source: `${aws("efs_file_system")}; schema: ${TF_SOURCE}efs/file_system.go`,
+    source: tf("0389f4671dd9086cbe548d8eeabf0df30d1c38d9", "efs/file_system.go"),
   },
   {
     type: "aws:efs/fileSystemPolicy:FileSystemPolicy",
@@ -815,8 +818,14 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   },
   {
     type: "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService",
+    // No update function: every argument is ForceNew except endpoints and privateEndpointIpAddress,
+    // which cannot change in place either.
     forcesNew: "*",
-    source: atlas("privatelink_endpoint_service"),
+    source: file(
+      "mongodb/terraform-provider-mongodbatlas",
+      "01997bc3bab19b85d93c0b9139963dfa2a1eac45",
+      "service/privatelinkendpointservice/resource.go",
+    ),
   },
   {
     type: "mongodbatlas:index/project:Project",
