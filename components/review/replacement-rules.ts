@@ -43,8 +43,6 @@ const aws = (page: string) =>
 /** A provider schema file of another repository at the commit it was read from. */
 const file = (repo: string, commit: string, path: string) =>
   `https://github.com/${repo}/blob/${commit}/internal/${path}`;
-const atlas = (page: string) =>
-  `https://registry.terraform.io/providers/mongodb/mongodbatlas/latest/docs/resources/${page}`;
 
 /** A provider schema file at the commit it was read from. */
 const tf = (commit: string, file: string) =>
@@ -756,11 +754,13 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
       "provider/resource_docker_container.go",
     ),
   },
-  // Built and pushed by the Docker provider itself (not bridged): a new build updates the image in place.
+  // Built and pushed by the Docker provider itself (not bridged): its Diff reports every change as an
+  // update (a new build), never a replacement.
   {
     type: "docker:index/image:Image",
     forcesNew: [],
-    source: "https://www.pulumi.com/registry/packages/docker/api-docs/image/",
+    source:
+      "https://github.com/pulumi/pulumi-docker/blob/00e49bb760b32d5f2f78d1adb6753ea8026c039c/provider/provider.go",
   },
   // Networks and volumes have no update function: every argument is ForceNew.
   {
@@ -794,8 +794,13 @@ export const REPLACEMENT_RULES: ReplacementRule[] = [
   // MongoDB Atlas
   {
     type: "mongodbatlas:index/advancedCluster:AdvancedCluster",
+    // Only project_id and name carry RequiresReplace; instance sizes, regions and disk update in place.
     forcesNew: ["projectId", "name"],
-    source: atlas("advanced_cluster"),
+    source: file(
+      "mongodb/terraform-provider-mongodbatlas",
+      "6839dd06917eadd3d17d6e366d8e3bf6a2764e36",
+      "service/advancedcluster/schema.go",
+    ),
   },
   {
     type: "mongodbatlas:index/databaseUser:DatabaseUser",
