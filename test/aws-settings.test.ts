@@ -20,6 +20,14 @@ import { Recording, record } from "../components/planner/recorder";
 import { Secret, reveal } from "../components/planner/values";
 
 const ROLE = "arn:aws:iam::210987654321:role/toucan-deploy";
+const DEPLOYMENT = "pulumi-nodejs:dynamic:Resource";
+/** A static frontend from the vendor's image. */
+const args = {
+  domainName: "toucan.example.com",
+  zoneId: "Z0123456789ABCDEFGHIJ",
+  assets: { image: "quay.io/toucantoco/frontend:v100.5.1" },
+  apiBaseRoute: "https://api-toucan.example.com",
+};
 const CI_ROLE = "arn:aws:iam::123456789012:role/ci";
 
 /** Fake SDK sources: each provider resolves to credentials naming how they were made. */
@@ -155,14 +163,6 @@ describe("AWS settings of the static site deployment", () => {
   });
 
   describe("StaticFrontend", () => {
-    const args = {
-      domainName: "toucan.example.com",
-      zoneId: "Z0123456789ABCDEFGHIJ",
-      assets: { image: "quay.io/toucantoco/frontend:v100.5.1" },
-      apiBaseRoute: "https://api-toucan.example.com",
-    };
-    const DEPLOYMENT = "pulumi-nodejs:dynamic:Resource";
-
     it("GIVEN aws:assumeRoles and keys in the stack config THEN the deployment receives them, as a secret", async () => {
       const { recording } = await record(() => new StaticFrontend("site", args), {
         region: "eu-west-1",
@@ -186,13 +186,6 @@ describe("AWS settings of the static site deployment", () => {
   });
 
   describe("an explicit aws provider around the component", () => {
-    const args = {
-      domainName: "toucan.example.com",
-      zoneId: "Z0123456789ABCDEFGHIJ",
-      assets: { image: "quay.io/toucantoco/frontend:v100.5.1" },
-      apiBaseRoute: "https://api-toucan.example.com",
-    };
-    const DEPLOYMENT = "pulumi-nodejs:dynamic:Resource";
     const CERTIFICATE = "aws:acm/certificate:Certificate";
     const ACCOUNT_ROLE = "arn:aws:iam::222222222222:role/toucan-deploy";
     /** The provider of another account the user builds, as a multi-account stack does. */
