@@ -9,6 +9,7 @@ import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
 const REPORT = path.join(ROOT, "reports", "mutation", "mutation.json");
+const INCREMENTAL = path.join(ROOT, "reports", "stryker-incremental.json");
 export const SUMMARY = path.join(ROOT, "reports", "mutation-summary.json");
 
 interface Mutant {
@@ -64,8 +65,29 @@ export function summarize(report: {
   };
 }
 
+/**
+ * Drops the undetected mutants from the incremental report, so the run tests them again. Stryker reuses a
+ * surviving mutant while the tests that covered it are unchanged: a test added in a new file would never
+ * reach the mutants it can kill. Returns how many were dropped.
+ */
+export function forgetUndetected(report: { files: Record<string, { mutants: Mutant[] }> }): number {
+  let dropped = 0;
+  for (const file of Object.values(report.files)) {
+    const kept = file.mutants.filter((m) => m.status !== "Survived" && m.status !== "NoCoverage");
+    dropped += file.mutants.length - kept.length;
+    file.mutants = kept;
+  }
+  return dropped;
+}
+
 function main(): void {
   const started = Date.now();
+  if (process.argv.includes("--retest-undetected") && fs.existsSync(INCREMENTAL)) {
+    const incremental = JSON.parse(fs.readFileSync(INCREMENTAL, "utf8"));
+    const dropped = forgetUndetected(incremental);
+    fs.writeFileSync(INCREMENTAL, JSON.stringify(incremental));
+    console.log(`${dropped} undetected mutants will be tested again`);
+  }
   const run = spawnSync("npx", ["stryker", "run"], {
     cwd: ROOT,
     stdio: "inherit",
