@@ -18,6 +18,7 @@ function publicSubnetsCheck(name: string) {
   };
 }
 import { ArgumentChecks, requireArgs } from "../core/errors";
+import { isIntegerIn } from "../core/numbers";
 import { parseCidr } from "../core/cidr";
 import { hostnameProblem, isWildcard } from "../core/hostnames";
 import { Transform, applyTransform } from "../core/transform";
@@ -398,10 +399,6 @@ const PATH_PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
 const MATCHER = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+(:[0-9a-fA-F]{0,4})*\/(\d{1,3})$/;
 
-function isInteger(value: number, min: number, max: number): boolean {
-  return Number.isInteger(value) && value >= min && value <= max;
-}
-
 function matcherInRange(matcher: string): boolean {
   return matcher
     .split(/[,-]/)
@@ -555,7 +552,7 @@ function planTarget(
   );
   const ruleIndex = t.ruleIndex ?? index;
   checks.require(
-    isInteger(ruleIndex, 0, MAX_TARGETS - 1),
+    isIntegerIn(ruleIndex, 0, MAX_TARGETS - 1),
     `${at}.ruleIndex`,
     ruleIndex,
     `is not a rule slot (a whole number from 0 to ${MAX_TARGETS - 1})`,
@@ -610,7 +607,7 @@ function planTarget(
   }
   const port = t.port ?? 80;
   checks.require(
-    isInteger(port, 1, 65535),
+    isIntegerIn(port, 1, 65535),
     `${at}.port`,
     port,
     "is not a TCP port",
@@ -635,7 +632,7 @@ function planTarget(
   );
   const interval = t.healthCheckIntervalSeconds ?? 15;
   checks.require(
-    isInteger(interval, 5, 300),
+    isIntegerIn(interval, 5, 300),
     `${at}.healthCheckIntervalSeconds`,
     interval,
     "is outside 5-300",
@@ -643,7 +640,7 @@ function planTarget(
   );
   const delay = t.deregistrationDelaySeconds ?? 30;
   checks.require(
-    isInteger(delay, 0, 3600),
+    isIntegerIn(delay, 0, 3600),
     `${at}.deregistrationDelaySeconds`,
     delay,
     "is outside 0-3600",
@@ -806,7 +803,7 @@ function checkListeners(checks: Checks, args: LoadBalancerArgs) {
   );
   const idleTimeoutSeconds = args.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
   checks.require(
-    isInteger(idleTimeoutSeconds, 1, 4000),
+    isIntegerIn(idleTimeoutSeconds, 1, 4000),
     "idleTimeoutSeconds",
     idleTimeoutSeconds,
     "is outside the 1-4000 seconds an ALB accepts",

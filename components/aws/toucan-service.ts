@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
+import { isIntegerIn } from "../core/numbers";
 import { Transform, applyTransform } from "../core/transform";
 import { checkedListWhenKnown, checkedWhenKnown, plainList } from "./region";
 
@@ -515,10 +516,6 @@ export interface ToucanServiceSettings {
   protect: boolean;
 }
 
-function isInt(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
-}
-
 /** Checks the arguments; throws before anything is registered. Exported for table tests. */
 export function validateToucanServiceArgs(name: string, args: ToucanServiceArgs): ToucanServiceSettings {
   requireArgs(`ToucanService "${name}"`, args, "an object of ToucanServiceArgs");
@@ -646,7 +643,7 @@ function checkMainContainer(checks: Checks, args: ToucanServiceArgs) {
   );
   const containerPort = args.containerPort ?? 80;
   checks.require(
-    isInt(containerPort, 1, 65535),
+    isIntegerIn(containerPort, 1, 65535),
     "containerPort",
     containerPort,
     "is not a TCP port",
@@ -691,14 +688,14 @@ function checkTaskCount(checks: Checks, args: ToucanServiceArgs) {
   const allowSingleTask = args.allowSingleTask ?? false;
   const desiredCount = args.desiredCount ?? 2;
   checks.require(
-    isInt(desiredCount, 0),
+    isIntegerIn(desiredCount, 0),
     "desiredCount",
     desiredCount,
     "is not a task count",
     "use a whole number",
   );
   checks.require(
-    !isInt(desiredCount, 0) || desiredCount >= 2 || allowSingleTask,
+    !isIntegerIn(desiredCount, 0) || desiredCount >= 2 || allowSingleTask,
     "desiredCount",
     desiredCount,
     "leaves the service without a second task, so losing one task or one AZ takes it down",
@@ -916,20 +913,24 @@ function checkDeployment(checks: Checks, args: ToucanServiceArgs, desiredCount: 
   const minimumHealthyPercent = args.deployment?.minimumHealthyPercent ?? 100;
   const maximumPercent = args.deployment?.maximumPercent ?? 200;
   checks.require(
-    isInt(minimumHealthyPercent, 0, 100),
+    isIntegerIn(minimumHealthyPercent, 0, 100),
     "deployment.minimumHealthyPercent",
     minimumHealthyPercent,
     "is not a percentage of 0-100",
     "use e.g. 100 (never fewer healthy tasks than desired)",
   );
   checks.require(
-    isInt(maximumPercent, 100, 400),
+    isIntegerIn(maximumPercent, 100, 400),
     "deployment.maximumPercent",
     maximumPercent,
     "is not between 100 and 400",
     "use e.g. 200",
   );
-  if (isInt(desiredCount, 1) && isInt(minimumHealthyPercent, 0, 100) && isInt(maximumPercent, 100, 400)) {
+  if (
+    isIntegerIn(desiredCount, 1) &&
+    isIntegerIn(minimumHealthyPercent, 0, 100) &&
+    isIntegerIn(maximumPercent, 100, 400)
+  ) {
     // ECS rounds the lower bound up and the upper bound down: a deployment must be able to start one new
     // task or stop one old one.
     const canStart = Math.floor((desiredCount * maximumPercent) / 100) > desiredCount;
@@ -950,7 +951,7 @@ function checkHealthChecks(checks: Checks, args: ToucanServiceArgs): number {
   const lb = args.loadBalancer;
   const healthCheckGracePeriodSeconds = args.healthCheckGracePeriodSeconds ?? 120;
   checks.require(
-    isInt(healthCheckGracePeriodSeconds, 0, 2147483647),
+    isIntegerIn(healthCheckGracePeriodSeconds, 0, 2147483647),
     "healthCheckGracePeriodSeconds",
     healthCheckGracePeriodSeconds,
     "is not a number of seconds",
@@ -992,7 +993,7 @@ function checkAutoscaling(
     const requestsPerTarget = a.requestsPerTarget ?? 1000;
     autoscaling = { minCount, maxCount, cpuTargetPercent, requestsPerTarget };
     checks.require(
-      isInt(minCount, 0),
+      isIntegerIn(minCount, 0),
       "autoscaling.minCount",
       minCount,
       "is not a task count",
@@ -1000,21 +1001,21 @@ function checkAutoscaling(
     );
     // A minCount defaulted from desiredCount is already judged as desiredCount.
     checks.require(
-      a.minCount === undefined || !isInt(minCount, 0) || minCount >= 2 || allowSingleTask,
+      a.minCount === undefined || !isIntegerIn(minCount, 0) || minCount >= 2 || allowSingleTask,
       "autoscaling.minCount",
       minCount,
       "lets the autoscaler scale in to a single task, losing redundancy",
       "use 2 or more, or set `allowSingleTask: true`",
     );
     checks.require(
-      isInt(maxCount, 1) && maxCount >= minCount,
+      isIntegerIn(maxCount, 1) && maxCount >= minCount,
       "autoscaling.maxCount",
       maxCount,
       `is not a task count of at least 1 and at least minCount (${minCount})`,
       "raise maxCount, or set `autoscaling: false` for a service kept at zero tasks",
     );
     checks.require(
-      isInt(desiredCount, 0) && desiredCount >= minCount && desiredCount <= maxCount,
+      isIntegerIn(desiredCount, 0) && desiredCount >= minCount && desiredCount <= maxCount,
       "desiredCount",
       desiredCount,
       `is outside autoscaling's range ${minCount}-${maxCount}`,

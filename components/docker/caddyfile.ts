@@ -9,6 +9,7 @@
  * So the generated file never uses `header_up` / `header_down`.
  */
 import { ArgumentChecks } from "../core/errors";
+import { isPort } from "../core/numbers";
 import { API_PATH_PREFIX, checkHostName } from "../core/toucan-config";
 
 const COMPONENT = "Caddyfile";
@@ -142,10 +143,6 @@ function isPublicName(name: string): boolean {
 const UPSTREAM = /^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
 /** Characters that end or change a Caddyfile token; paths with them would need quoting. */
 const CADDY_TOKEN_BREAKERS = /[\s"'`{}#\\]/;
-
-function isPort(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
 
 function checkUpstream(checks: ArgumentChecks, argument: string, value: string, example: string): void {
   const match = UPSTREAM.exec(value);

@@ -20,6 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
 import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
+import { isPort } from "../core/numbers";
 import { AcmeTls, CaddyTls, InternalTls, renderCaddyfile } from "./caddyfile";
 import {
   API_PATH_PREFIX,
@@ -500,10 +501,6 @@ function caddyVersionProblem(tag: string): { problem: string; fix: string } | un
     problem: "is not Caddy 2, whose Caddyfile syntax the component writes",
     fix: `use ${SINGLE_HOST_DEFAULT_IMAGES.caddy}`,
   };
-}
-
-function isPort(value: unknown): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
 function checkHost(checks: ArgumentChecks, host: string | SingleHostDockerHost | undefined): void {
