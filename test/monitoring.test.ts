@@ -810,6 +810,11 @@ describe("Monitoring (alarms, topic, dashboard)", () => {
         { destination: "s3", bucketArn: "arn:aws:s3:::acme-logs", kmsKeyArn: KEY },
         /`flowLogs.kmsKeyArn` .*applies to the CloudWatch log group only/,
       ],
+      // CloudWatch Logs takes the key's ARN, not an alias (the services' log groups say the same).
+      [
+        { destination: "cloudWatch", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/flow-logs" },
+        /`flowLogs.kmsKeyArn` .*is not a KMS key ARN \(CloudWatch Logs takes the key's ARN, not its id or an alias\)/,
+      ],
       [
         { destination: "cloudWatch", bucketArn: "arn:aws:s3:::acme-logs" },
         /`flowLogs.bucketArn` .*is only read with destination s3, and destination is cloudWatch/,

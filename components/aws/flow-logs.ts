@@ -1,16 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ArgumentChecks } from "../core/errors";
-import { checkedWhenKnown } from "./region";
+import { LOG_KEY_FIX, logGroupKey, logKeyProblem } from "./log-group-key";
 
 const S3_BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:(key|alias)\/.+$/;
-const KEY_FIX = "give arn:aws:kms:<region>:<account>:key/<id>";
-
-/** What is wrong with the log group's key, before anything registers or once another stack's ARN is known. */
-function keyProblem(arn: string): string | undefined {
-  return KMS_KEY_ARN.test(arn) ? undefined : "is not a KMS key ARN";
-}
 
 const RETENTION_DAYS = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -85,7 +78,7 @@ export function validateFlowLogsArgs(component: string, args: FlowLogsArgs): voi
     "is not one of CloudWatch Logs' retention values",
     `use one of ${RETENTION_DAYS.join(", ")}`,
   );
-  checks.id("flowLogs.kmsKeyArn", args.kmsKeyArn, keyProblem, KEY_FIX);
+  checks.id("flowLogs.kmsKeyArn", args.kmsKeyArn, logKeyProblem, LOG_KEY_FIX);
   checks.throwIfAny();
 }
 
@@ -109,15 +102,7 @@ export function createFlowLogs(
     `${name}-flow-logs`,
     {
       retentionInDays: args.retentionDays ?? 30,
-      ...(args.kmsKeyArn !== undefined
-        ? {
-            kmsKeyId: checkedWhenKnown(
-              args.kmsKeyArn,
-              { component: `Toucan "${name}"`, argument: "flowLogs.kmsKeyArn", fix: KEY_FIX },
-              keyProblem,
-            ),
-          }
-        : {}),
+      ...logGroupKey(args.kmsKeyArn, `Toucan "${name}"`, "flowLogs.kmsKeyArn"),
       tags,
     },
     opts,

@@ -11,8 +11,8 @@ import {
   toolboxImage,
 } from "../core/toolbox";
 import { lockDownBucket } from "./private-bucket";
-import { checkedWhenKnown } from "./region";
-import { defaultFamily, LOG_KEY_FIX, logKeyProblem } from "./toucan-service";
+import { defaultFamily } from "./toucan-service";
+import { LOG_KEY_FIX, logGroupKey, logKeyProblem } from "./log-group-key";
 
 const COMPONENT = "toucan:aws:Toolbox";
 /** A pinned AWS CLI image for the containers that move dumps to and from S3. */
@@ -268,15 +268,7 @@ export class Toolbox extends pulumi.ComponentResource {
       `${name}-logs`,
       {
         retentionInDays: s.logRetentionDays,
-        ...(args.logKmsKeyArn !== undefined
-          ? {
-              kmsKeyId: checkedWhenKnown(
-                args.logKmsKeyArn,
-                { component: `Toolbox "${name}"`, argument: "logKmsKeyArn", fix: LOG_KEY_FIX },
-                logKeyProblem,
-              ),
-            }
-          : {}),
+        ...logGroupKey(args.logKmsKeyArn, `Toolbox "${name}"`, "logKmsKeyArn"),
         tags: s.tags,
       },
       { parent: this },

@@ -4,17 +4,8 @@ import * as aws from "@pulumi/aws";
 import { ArgumentChecks, ToucanArgumentError, requireArgs } from "../core/errors";
 import { isIntegerIn } from "../core/numbers";
 import { Transform, applyTransform } from "../core/transform";
-import { checkedListWhenKnown, checkedWhenKnown, plainList } from "./region";
-
-/** CloudWatch Logs takes a key's ARN (not its id or an alias). */
-export function logKeyProblem(arn: string): string | undefined {
-  return /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/[0-9a-f-]+$|^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/mrk-[0-9a-f]{32}$/.test(
-    arn,
-  )
-    ? undefined
-    : "is not a KMS key ARN (CloudWatch Logs takes the key's ARN, not its id or an alias)";
-}
-export const LOG_KEY_FIX = "give arn:aws:kms:<region>:<account>:key/<key id>";
+import { checkedListWhenKnown, plainList } from "./region";
+import { LOG_KEY_FIX, logGroupKey, logKeyProblem } from "./log-group-key";
 
 /** The subnet list's checks, run before anything registers or once another stack's list is known. */
 const SUBNET_CHECKS = {
@@ -1303,15 +1294,7 @@ export class ToucanService extends pulumi.ComponentResource {
         `${name}-logs`,
         {
           retentionInDays: s.logRetentionDays,
-          ...(args.logKmsKeyArn !== undefined
-            ? {
-                kmsKeyId: checkedWhenKnown(
-                  args.logKmsKeyArn,
-                  { component: `ToucanService "${name}"`, argument: "logKmsKeyArn", fix: LOG_KEY_FIX },
-                  logKeyProblem,
-                ),
-              }
-            : {}),
+          ...logGroupKey(args.logKmsKeyArn, `ToucanService "${name}"`, "logKmsKeyArn"),
           tags,
         },
         { parent: this, protect: s.protect },
